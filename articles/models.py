@@ -1,0 +1,495 @@
+"""Articles, the claims they make, the sources behind them and the numbered citations between.
+
+An Article's Markdown body cites sources with markers like ``[1]``; each marker is a Citation
+(number → Source). A Claim is one checkable statement; it may appear in several articles, each
+appearance recording the passage it came from. Figures are structured values on the claim.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from entities.models import normalise_name
+
+from .source_urls import normalise_url
+
+
+class SourceQuerySet(models.QuerySet):
+    def public(self) -> SourceQuerySet:
+        """Sources cited by published articles or backing published claims."""
+        return self.filter(
+            Exists(
+                Citation.objects.filter(
+                    source=OuterRef("pk"), article__in=Article.objects.published()
+                )
+            )
+            | Exists(
+                ClaimSource.objects.filter(
+                    source=OuterRef("pk"), claim__in=Claim.objects.published()
+                )
+            )
+        )
+
+
+class Source(models.Model):
+    """A cited document: the article, filing or release that backs a claim."""
+
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        unique=True,
+        help_text="Stored normalised (https, no tracking parameters, no trailing slash).",
+    )
+    title = models.CharField("title as cited", max_length=500)
+    publisher = models.CharField(
+        "publisher", max_length=200, blank=True, help_text="e.g. “Korea JoongAng Daily”."
+    )
+    published_on = models.DateField("publication date", null=True, blank=True)
+    accessed_on = models.DateField("date accessed", null=True, blank=True)
+    language = models.CharField(
+        "language", max_length=10, default="en", help_text="BCP 47 code, e.g. “en” or “ko”."
+    )
+    archived_url = models.URLField(
+        "archived copy", max_length=1000, blank=True, help_text="e.g. a web.archive.org snapshot."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url=""), name="%(app_label)s_%(class)s_url_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""), name="%(app_label)s_%(class)s_title_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.url = normalise_url(self.url)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:source_detail", kwargs={"pk": self.pk})
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """Articles readers may see: published, and not scheduled for later."""
+        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user) -> ArticleQuerySet:
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def with_related(self) -> ArticleQuerySet:
+        return self.select_related("event").prefetch_related("citations__source")
+
+
+class Article(models.Model):
+    """A piece of coverage, written in Markdown with numbered citation markers like ``[1]``."""
+
+    title = models.CharField("headline", max_length=300)
+    slug = models.SlugField(
+        "slug", max_length=300, unique=True, help_text="e.g. “apec-ceo-summit-ai”."
+    )
+    standfirst = models.TextField(
+        "standfirst", blank=True, help_text="One or two sentences under the headline."
+    )
+    body = models.TextField(
+        "body (Markdown)", blank=True, help_text="Markdown; cite sources with markers like [1]."
+    )
+    byline = models.CharField(
+        "byline", max_length=200, blank=True, help_text="e.g. “Staff reporter”."
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A future time schedules the article; it stays hidden until then.",
+    )
+    event = models.ForeignKey(
+        "entities.Entity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="event_articles",
+        limit_choices_to={"kind": "event"},
+        help_text="The event this article covers.",
+    )
+    mentions = models.ManyToManyField(
+        "entities.Entity", blank=True, related_name="mentioned_in_articles"
+    )
+    sources = models.ManyToManyField(Source, through="Citation", related_name="articles")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every save; detects concurrent edits."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        permissions = [("publish_article", "Can publish and unpublish articles")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ArticleStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ArticleStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""), name="%(app_label)s_%(class)s_title_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug=""), name="%(app_label)s_%(class)s_slug_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class Citation(models.Model):
+    """Marker ``[number]`` in an article's body, pointing at one source."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    number = models.PositiveSmallIntegerField("marker", help_text="The n in [n].")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="%(app_label)s_%(class)s_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "source"], name="%(app_label)s_%(class)s_unique_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.number}] {self.source}"
+
+
+class ClaimKind(models.TextChoices):
+    FACT = "fact", "Fact"
+    FIGURE = "figure", "Figure"
+    STATEMENT = "statement", "Statement by a person"
+    PLEDGE = "pledge", "Forecast or pledge"
+    OPINION = "opinion", "Opinion"
+
+
+class VerificationStatus(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    VERIFIED = "verified", "Verified"
+    DISPUTED = "disputed", "Disputed"
+    FALSE = "false", "False"
+    RETRACTED = "retracted", "Retracted"
+
+
+class PledgeStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    MET = "met", "Met"
+    MISSED = "missed", "Missed"
+    REVISED = "revised", "Revised"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self) -> ClaimQuerySet:
+        """Claims that appear in at least one article readers may see."""
+        return self.filter(
+            Exists(
+                ClaimAppearance.objects.filter(
+                    claim=OuterRef("pk"), article__in=Article.objects.published()
+                )
+            )
+        )
+
+    def visible_to(self, user) -> ClaimQuerySet:
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def with_related(self) -> ClaimQuerySet:
+        return self.select_related("speaker").prefetch_related("subjects", "sources")
+
+    def pledges(self) -> ClaimQuerySet:
+        return self.filter(kind=ClaimKind.PLEDGE)
+
+
+class Claim(models.Model):
+    """One checkable statement, with its verdict and, for figures, a structured value."""
+
+    text = models.TextField("wording", help_text="The claim as one sentence, markers removed.")
+    text_key = models.CharField(
+        max_length=500,
+        editable=False,
+        db_index=True,
+        help_text="Normalised wording for de-duplication.",
+    )
+    kind = models.CharField(
+        "kind", max_length=20, choices=ClaimKind.choices, default=ClaimKind.FACT
+    )
+    speaker = models.ForeignKey(
+        "entities.Entity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims_spoken",
+        help_text="Who made the statement, for attributed claims.",
+    )
+    subjects = models.ManyToManyField(
+        "entities.Entity", blank=True, related_name="claims_about", verbose_name="about"
+    )
+    sources = models.ManyToManyField(
+        Source, through="ClaimSource", related_name="claims", blank=True
+    )
+
+    status = models.CharField(
+        "verification status",
+        max_length=20,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.UNVERIFIED,
+        db_index=True,
+    )
+    status_note = models.TextField("verification note", blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    amount = models.DecimalField(
+        "amount",
+        max_digits=30,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="e.g. 5000000000",
+    )
+    unit = models.CharField(
+        "unit", max_length=16, blank=True, help_text="ISO 4217 code (USD, KRW) or a unit (GPU, MW)."
+    )
+    equivalent_amount = models.DecimalField(
+        "stated equivalent", max_digits=30, decimal_places=4, null=True, blank=True
+    )
+    equivalent_unit = models.CharField("equivalent unit", max_length=16, blank=True)
+    figure_date = models.DateField(
+        "refers to / target date",
+        null=True,
+        blank=True,
+        help_text="The date the figure refers to, or the target date of a pledge (“by 2027”).",
+    )
+    figure_date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, blank=True, default=""
+    )
+    pledge_status = models.CharField(
+        "pledge status", max_length=10, choices=PledgeStatus.choices, blank=True
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "pk"]
+        permissions = [("verify_claim", "Can change claims' verification status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True, unit="") | (Q(amount__isnull=False) & ~Q(unit="")),
+                name="%(app_label)s_%(class)s_amount_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(equivalent_amount__isnull=True, equivalent_unit="")
+                | (Q(equivalent_amount__isnull=False) & ~Q(equivalent_unit="")),
+                name="%(app_label)s_%(class)s_equivalent_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(equivalent_amount__isnull=True) | Q(amount__isnull=False),
+                name="%(app_label)s_%(class)s_equivalent_needs_amount",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ClaimKind.FIGURE) | Q(amount__isnull=False),
+                name="%(app_label)s_%(class)s_figure_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(pledge_status="") | Q(kind=ClaimKind.PLEDGE),
+                name="%(app_label)s_%(class)s_pledge_status_only_for_pledges",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=VerificationStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ClaimKind.values), name="%(app_label)s_%(class)s_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""), name="%(app_label)s_%(class)s_text_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def save(self, *args, **kwargs) -> None:
+        self.text_key = normalise_claim_text(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:claim_detail", kwargs={"pk": self.pk})
+
+    @property
+    def has_figure(self) -> bool:
+        return self.amount is not None
+
+
+def normalise_claim_text(text: str) -> str:
+    """Wording folded for de-duplication: case, spacing, punctuation and markers removed."""
+    without_markers = re.sub(r"\[\d+\]", " ", text)
+    return normalise_name(without_markers)[:500]
+
+
+class ClaimSource(models.Model):
+    """A source backing a claim. Deleting a source still backing a claim is refused."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="claim_sources")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claim_sources")
+
+    class Meta:
+        ordering = ["claim", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source"], name="%(app_label)s_%(class)s_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim} ← {self.source}"
+
+
+class ClaimAppearance(models.Model):
+    """Where a claim appears: the article, the exact passage, its section and position."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="appearances")
+    passage = models.TextField(
+        "passage", help_text="The exact text of the body the claim comes from."
+    )
+    section = models.CharField("section", max_length=300, blank=True)
+    position = models.PositiveIntegerField(
+        "position", help_text="Order of the claim within the article, from 1."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="%(app_label)s_%(class)s_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=~Q(passage=""), name="%(app_label)s_%(class)s_passage_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} #{self.position}"
+
+
+class CorrectionNote(models.Model):
+    """A dated, public correction attached to a published article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField("correction", help_text="What was wrong and what it now says.")
+    published_at = models.DateTimeField("dated", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["article", "published_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""), name="%(app_label)s_%(class)s_text_not_empty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction to {self.article} ({self.published_at:%Y-%m-%d})"
+
+
+class ArticleTransition(models.Model):
+    """One workflow step of an article (draft → in review → published → archived): who and when."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=ArticleStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ArticleStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.article}: {self.from_status} → {self.to_status}"

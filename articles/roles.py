@@ -1,0 +1,88 @@
+"""Editorial roles and the single place that decides who may do what.
+
+Admin, API and pages all ask these functions; none of them checks permissions on its own.
+"""
+
+from __future__ import annotations
+
+REPORTER = "Reporter"
+FACT_CHECKER = "Fact-checker"
+EDITOR = "Editor"
+
+_EDIT_CONTENT = [
+    f"{action}_{model}"
+    for model in ("article", "citation", "claim", "claimappearance", "source")
+    for action in ("add", "change", "view")
+] + [
+    f"{action}_{model}"
+    for model in ("entity", "entityalias", "entityrelation")
+    for action in ("add", "change", "view")
+]
+_VIEW_CONTENT = [
+    f"view_{model}"
+    for model in (
+        "article",
+        "citation",
+        "claim",
+        "claimappearance",
+        "source",
+        "entity",
+        "entityalias",
+        "entityrelation",
+        "correctionnote",
+        "articletransition",
+    )
+]
+
+# Permission codenames per role, by app label. "verify_claim" gates verification status.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    REPORTER: sorted(set(_EDIT_CONTENT + _VIEW_CONTENT)),
+    FACT_CHECKER: sorted(set(_VIEW_CONTENT + ["change_claim", "verify_claim"])),
+    EDITOR: sorted(
+        set(
+            _EDIT_CONTENT
+            + _VIEW_CONTENT
+            + [
+                "publish_article",
+                "verify_claim",
+                "delete_article",
+                "delete_claim",
+                "delete_source",
+                "delete_citation",
+                "delete_claimappearance",
+                "delete_entity",
+                "delete_entityalias",
+                "delete_entityrelation",
+                "add_correctionnote",
+                "change_correctionnote",
+                "delete_correctionnote",
+                "merge_entity",
+            ]
+        )
+    ),
+}
+
+
+def may_publish(user) -> bool:
+    """May ``user`` publish, unpublish or schedule articles?"""
+    return bool(user and user.is_active and user.has_perm("articles.publish_article"))
+
+
+def may_verify(user) -> bool:
+    """May ``user`` change a claim's verification status and note?"""
+    return bool(user and user.is_active and user.has_perm("articles.verify_claim"))
+
+
+def may_edit_content(user) -> bool:
+    """May ``user`` edit article text, claims' wording, sources and entities?"""
+    return bool(user and user.is_active and user.has_perm("articles.change_article"))
+
+
+def may_correct(user) -> bool:
+    """May ``user`` attach correction notes to published articles?"""
+    return bool(user and user.is_active and user.has_perm("articles.add_correctionnote"))
+
+
+def may_merge_entities(user) -> bool:
+    """May ``user`` merge duplicate entities?"""
+    return bool(user and user.is_active and user.has_perm("entities.merge_entity"))

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("coverage_site.api_router")),
+    path("", include("entities.urls")),
+    path("", include("articles.urls")),
+]
+
+admin.site.site_header = "Summit Coverage — editors"
+admin.site.site_title = "Summit Coverage"

@@ -1,0 +1,209 @@
+"""People, organisations, places, events and projects that coverage is about.
+
+An Entity is one real-world thing with one page. Claims point at entities as their speaker or
+their subjects, and articles at the event they cover; those links live on the ``articles`` side and
+are reached from here through ``related_name`` accessors, so this app never imports ``articles``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+
+def normalise_name(name: str) -> str:
+    """Fold a name for matching: case, accents, punctuation and spacing do not count."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    kept = "".join(ch if ch.isalnum() else " " for ch in folded)
+    return " ".join(kept.split())
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organisation"
+    GOVERNMENT_BODY = "government_body", "Government body"
+    PLACE = "place", "Place"
+    EVENT = "event", "Event"
+    PROJECT = "project", "Project or initiative"
+    PRODUCT = "product", "Product or technology"
+
+
+class EntityQuerySet(models.QuerySet):
+    def public(self) -> EntityQuerySet:
+        """Entities readers may see: those reached through published coverage only."""
+        from django.apps import apps
+
+        article_model = apps.get_model("articles", "Article")
+        claim_model = apps.get_model("articles", "Claim")
+        published_articles = article_model.objects.published()
+        public_claims = claim_model.objects.published()
+        return self.filter(
+            Exists(published_articles.filter(event=OuterRef("pk")))
+            | Exists(published_articles.filter(mentions=OuterRef("pk")))
+            | Exists(public_claims.filter(speaker=OuterRef("pk")))
+            | Exists(public_claims.filter(subjects=OuterRef("pk")))
+        )
+
+    def matching_name(self, name: str) -> EntityQuerySet:
+        """Entities whose name or one of whose aliases matches ``name`` once normalised."""
+        key = normalise_name(name)
+        return self.filter(Q(name_key=key) | Q(aliases__name_key=key)).distinct()
+
+
+class Entity(models.Model):
+    """A person, organisation, government body, place, event, project or product."""
+
+    name = models.CharField(
+        "name", max_length=200, help_text="Canonical name, e.g. “Chey Tae-won” or “SK Group”."
+    )
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    slug = models.SlugField(
+        "slug", max_length=200, unique=True, help_text="Used in the URL, e.g. “chey-tae-won”."
+    )
+    kind = models.CharField("kind", max_length=20, choices=EntityKind.choices)
+    description = models.CharField(
+        "short description",
+        max_length=300,
+        blank=True,
+        help_text="One line, e.g. “Chairman of SK Group”.",
+    )
+    wikidata_id = models.CharField(
+        "Wikidata ID",
+        max_length=20,
+        blank=True,
+        help_text="e.g. “Q483634”; leave blank if unknown.",
+    )
+    needs_review = models.BooleanField(
+        "needs review",
+        default=False,
+        help_text="Set by the importer for names found by rule rather than the gazetteer.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        permissions = [("merge_entity", "Can merge duplicate entities")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="%(app_label)s_%(class)s_unique_wikidata_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                name="%(app_label)s_%(class)s_wikidata_id_format",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="%(app_label)s_%(class)s_name_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=EntityKind.values), name="%(app_label)s_%(class)s_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = normalise_name(self.name)
+        if not self.slug:
+            self.slug = slugify(self.name)[:200] or "entity"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("entities:detail", kwargs={"slug": self.slug})
+
+    @property
+    def wikidata_url(self) -> str:
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
+
+class EntityAlias(models.Model):
+    """Another name for an entity: an abbreviation (AWS), a short form (Korea), another script."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField("alias", max_length=200, help_text="e.g. “AWS” or “최태원”.")
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    language = models.CharField(
+        "language", max_length=10, blank=True, help_text="BCP 47 code such as “ko”, if not English."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "name_key"], name="%(app_label)s_%(class)s_unique_per_entity"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="%(app_label)s_%(class)s_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class RelationKind(models.TextChoices):
+    CHAIRMAN_OF = "chairman_of", "chairman of"
+    CEO_OF = "ceo_of", "chief executive of"
+    EXECUTIVE_OF = "executive_of", "executive of"
+    OFFICIAL_OF = "official_of", "official of"
+    MEMBER_OF = "member_of", "member of"
+    PART_OF = "part_of", "part of"
+    SUBSIDIARY_OF = "subsidiary_of", "subsidiary of"
+    LOCATED_IN = "located_in", "located in"
+    PARTNER_OF = "partner_of", "partner of"
+    INVESTOR_IN = "investor_in", "investor in"
+    ORGANISER_OF = "organiser_of", "organiser of"
+
+
+class EntityRelation(models.Model):
+    """A typed, sourced link between two entities: “Chey Tae-won — chairman of — SK Group”."""
+
+    subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="relations")
+    kind = models.CharField("relation", max_length=20, choices=RelationKind.choices)
+    object = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="inverse_relations")
+    source = models.ForeignKey(
+        "articles.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entity_relations",
+        help_text="The document that establishes this relation.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["subject__name", "kind", "object__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "kind", "object"], name="%(app_label)s_%(class)s_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject=models.F("object")),
+                name="%(app_label)s_%(class)s_not_self",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RelationKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} — {self.get_kind_display()} — {self.object}"

@@ -1,0 +1,160 @@
+"""factory-boy factories whose defaults satisfy every database constraint."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    ArticleStatus,
+    Citation,
+    Claim,
+    ClaimAppearance,
+    ClaimKind,
+    ClaimSource,
+    Source,
+)
+from articles.roles import EDITOR, FACT_CHECKER, REPORTER
+from entities.models import Entity, EntityAlias, EntityKind, EntityRelation, RelationKind
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+def reporter(**kwargs):
+    return UserFactory(role=REPORTER, **kwargs)
+
+
+def fact_checker(**kwargs):
+    return UserFactory(role=FACT_CHECKER, **kwargs)
+
+
+def editor(**kwargs):
+    return UserFactory(role=EDITOR, **kwargs)
+
+
+class EntityFactory(factory.django.DjangoModelFactory[Entity]):
+    class Meta:
+        model = Entity
+
+    name = factory.Sequence(lambda n: f"Entity {n}")
+    slug = factory.Sequence(lambda n: f"entity-{n}")
+    kind = EntityKind.ORGANIZATION
+
+
+class EventFactory(EntityFactory):
+    name = factory.Sequence(lambda n: f"Summit {n}")
+    slug = factory.Sequence(lambda n: f"summit-{n}")
+    kind = EntityKind.EVENT
+
+
+class PersonFactory(EntityFactory):
+    name = factory.Sequence(lambda n: f"Person {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    kind = EntityKind.PERSON
+
+
+class EntityAliasFactory(factory.django.DjangoModelFactory[EntityAlias]):
+    class Meta:
+        model = EntityAlias
+
+    entity = factory.SubFactory(EntityFactory)
+    name = factory.Sequence(lambda n: f"Alias {n}")
+
+
+class SourceFactory(factory.django.DjangoModelFactory[Source]):
+    class Meta:
+        model = Source
+
+    url = factory.Sequence(lambda n: f"https://news.example.org/story/{n}")
+    title = factory.Sequence(lambda n: f"Source story {n}")
+    publisher = "Example News"
+    published_on = dt.date(2025, 10, 28)
+
+
+class EntityRelationFactory(factory.django.DjangoModelFactory[EntityRelation]):
+    class Meta:
+        model = EntityRelation
+
+    subject = factory.SubFactory(PersonFactory)
+    kind = RelationKind.CHAIRMAN_OF
+    object = factory.SubFactory(EntityFactory)
+    source = factory.SubFactory(SourceFactory)
+
+
+class ArticleFactory(factory.django.DjangoModelFactory[Article]):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Summit story {n}")
+    slug = factory.Sequence(lambda n: f"summit-story-{n}")
+    standfirst = "What happened at the summit."
+    body = "Leaders met.[1]"
+    byline = "Staff reporter"
+    status = ArticleStatus.DRAFT
+
+
+class PublishedArticleFactory(ArticleFactory):
+    status = ArticleStatus.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+
+
+class CitationFactory(factory.django.DjangoModelFactory[Citation]):
+    class Meta:
+        model = Citation
+
+    article = factory.SubFactory(ArticleFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    source = factory.SubFactory(SourceFactory)
+
+
+class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
+    class Meta:
+        model = Claim
+
+    text = factory.Sequence(lambda n: f"Company {n} invested in a data centre.")
+    kind = ClaimKind.FACT
+
+
+class FigureClaimFactory(ClaimFactory):
+    kind = ClaimKind.FIGURE
+    amount = Decimal("5000000000")
+    unit = "USD"
+
+
+class ClaimSourceFactory(factory.django.DjangoModelFactory[ClaimSource]):
+    class Meta:
+        model = ClaimSource
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceFactory)
+
+
+class ClaimAppearanceFactory(factory.django.DjangoModelFactory[ClaimAppearance]):
+    class Meta:
+        model = ClaimAppearance
+
+    claim = factory.SubFactory(ClaimFactory)
+    article = factory.SubFactory(ArticleFactory)
+    passage = factory.LazyAttribute(lambda a: a.claim.text)
+    section = ""
+    position = factory.Sequence(lambda n: n + 1)
