@@ -100,15 +100,40 @@ def article_transition(
     old = article.status
     if to_status == old and to_status != ArticleStatus.PUBLISHED:
         return article
+    _check_allowed(old, to_status)
+    if (old in PUBLIC_STATES or to_status in PUBLIC_STATES) and not roles.may_publish(by):
+        raise PermissionDenied("Only editors may publish, unpublish or archive articles.")
+    if not roles.may_edit_content(by) and not roles.may_publish(by):
+        raise PermissionDenied("You may not change this article's status.")
+    return _apply_transition(article, old, to_status, by, publish_at)
+
+
+@transaction.atomic
+def article_transition_by_system(
+    *, article: Article, to_status: str, publish_at: dt.datetime | None = None
+) -> Article:
+    """The same workflow step, taken by the system rather than a person: the report importer
+    run from the command line (``make run`` publishes the seed). There is no user whose role to
+    check; every other rule holds, and the step is recorded with ``by=None``."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    old = article.status
+    if to_status == old and to_status != ArticleStatus.PUBLISHED:
+        return article
+    _check_allowed(old, to_status)
+    return _apply_transition(article, old, to_status, None, publish_at)
+
+
+def _check_allowed(old: str, to_status: str) -> None:
     if to_status != old and to_status not in ALLOWED_TRANSITIONS[old]:
         raise ValidationError(
             f"An article cannot go from {ArticleStatus(old).label} to "
             f"{ArticleStatus(to_status).label}."
         )
-    if (old in PUBLIC_STATES or to_status in PUBLIC_STATES) and not roles.may_publish(by):
-        raise PermissionDenied("Only editors may publish, unpublish or archive articles.")
-    if not roles.may_edit_content(by) and not roles.may_publish(by):
-        raise PermissionDenied("You may not change this article's status.")
+
+
+def _apply_transition(
+    article: Article, old: str, to_status: str, by, publish_at: dt.datetime | None
+) -> Article:
     if to_status == ArticleStatus.PUBLISHED:
         problems = citation_problems(article)
         if problems:
