@@ -243,18 +243,18 @@ def _capitalised_runs(text: str, spans: list[tuple[int, int]]) -> list[Mention]:
 
 
 def rule_mentions(text: str, known: list[Mention]) -> list[Mention]:
-    """Names in ``text`` that no known mention covers, found by the rules above."""
+    """Names in ``text`` that no known mention covers, found by the rules above in turn."""
     spans = [(m.start, m.end) for m in known]
     found: list[Mention] = []
-    candidates = [
-        *_titled_people(text, known),
-        *_pattern_names(COMPANY, EntityKind.ORGANIZATION, text),
-        *_pattern_names(GOVERNMENT, EntityKind.GOVERNMENT_BODY, text),
-    ]
-    for mention in candidates:
-        if not _covered(mention.start, mention.end, spans):
-            found.append(mention)
-            spans.append((mention.start, mention.end))
-    for mention in _capitalised_runs(text, spans):
-        found.append(mention)
+
+    def keep(candidates: list[Mention]) -> None:
+        for mention in candidates:
+            if not _covered(mention.start, mention.end, spans):
+                found.append(mention)
+                spans.append((mention.start, mention.end))
+
+    keep(_pattern_names(COMPANY, EntityKind.ORGANIZATION, text))
+    keep(_pattern_names(GOVERNMENT, EntityKind.GOVERNMENT_BODY, text))
+    keep(_titled_people(text, known + found))
+    keep(_capitalised_runs(text, spans))
     return found

@@ -125,7 +125,7 @@ def parse_report(text: str) -> Report:
     sources, dropped = _sources(lines, heading_at)
     blocks = _blocks(lines[:heading_at])
     if not blocks:
-        raise ReportImportError("the report has no text before its Sources section", heading_at)
+        raise ReportImportError("the report has no text before its Sources section", heading_at + 1)
     return Report(blocks=blocks, sources=sources, sources_line=heading_at + 1, dropped=dropped)
 
 
