@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 setup: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_report $(SEED) --status published
 	$(PY) manage.py create_demo_users
 
 run: setup
@@ -49,6 +50,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Benchmarks print figures, never assert them (timings are not tests).
+bench: install
+	$(PY) bench/seed_import.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -23,7 +23,7 @@ from articles import roles
 from articles.models import Article, ArticleStatus, Citation, Source
 from articles.services import PublishBlocked, article_transition, article_transition_by_system
 from entities.gazetteer import load_gazetteer
-from entities.models import Entity, EntityAlias, EntityKind, normalise_name
+from entities.models import Entity, EntityKind, normalise_name
 
 from .claims import Analysis, analyse
 from .decode import decode_report
@@ -33,7 +33,7 @@ from .metadata import Metadata, read_metadata
 from .parse import Report, parse_report
 from .sources import SourceEntry
 from .store_claims import ClaimWriter
-from .store_entities import EntityStore, _save
+from .store_entities import EntityDirectory, EntityStore, _save
 
 
 @dataclass
@@ -89,6 +89,11 @@ def import_report(
     with transaction.atomic():
         run = _Import(report=report, meta=meta, title=meta_title, slug=slug, by=by)
         result = run.execute()
+    result.created, result.updated, result.deleted = (
+        +result.created,  # unary + drops the kinds counted zero times
+        +result.updated,
+        +result.deleted,
+    )
     result.warnings[:0] = warnings
     return result
 
@@ -102,16 +107,6 @@ def _check_may_import(by, meta: Metadata) -> None:
         raise PermissionDenied("Only editors may publish; import the report as a draft.")
 
 
-def _known_names():
-    """Names and aliases of entities on file, so a report finds them as they are."""
-    refs: dict[int, EntityRef] = {}
-    for pk, name, kind in Entity.objects.values_list("pk", "name", "kind").order_by("pk"):
-        refs[pk] = EntityRef(key=f"#{pk}", name=name, kind=kind, entity_id=pk)
-        yield name, refs[pk]
-    for entity_id, alias in EntityAlias.objects.values_list("entity_id", "name").order_by("pk"):
-        yield alias, refs[entity_id]
-
-
 class _Import:
     def __init__(self, *, report: Report, meta: Metadata, title: str, slug: str, by):
         self.report = report
@@ -122,13 +117,20 @@ class _Import:
         self.gazetteer = load_gazetteer()
         self.article = Article.objects.select_for_update().filter(slug=slug).first()
         self.result = ImportResult(article=self.article, dropped=report.dropped)
-        self.store = EntityStore(gazetteer=self.gazetteer, created=self.result.created, by=by)
+        self.directory = EntityDirectory()
+        self.store = EntityStore(
+            gazetteer=self.gazetteer,
+            directory=self.directory,
+            created=self.result.created,
+            by=by,
+        )
 
     def execute(self) -> ImportResult:
-        recogniser = Recogniser(self.gazetteer, known=_known_names())
+        recogniser = Recogniser(self.gazetteer, known=self.directory.names())
         year = (self.meta.published or timezone.localdate()).year
         analysis = analyse(self.report, recogniser, reference_year=year)
         self.result.warnings += analysis.warnings
+        self.store.prepare(analysis.mentioned)
         was_public = self.article is not None and self.article.is_public
         article = self._article(self._event(analysis))
         sources = self._sources(self.report.sources)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
-
 from articles.models import (
     Article,
     Claim,
@@ -43,8 +41,30 @@ class ClaimWriter:
         self.result = result
         self.by = by
         self.created_ids: set[int] = set()
+        self.by_key: dict[str, Claim] = {}
+        self.sources_of: dict[int, set[int]] = {}
+        self.subjects_of: dict[int, set[int]] = {}
+
+    def _load(self, keys: set[str]) -> None:
+        """Claims on file with these wordings, in one query; this article's own first."""
+        here = set(self.article.appearances.values_list("claim_id", flat=True))
+        found = Claim.objects.filter(text_key__in=keys).prefetch_related(
+            "claim_sources", "subjects"
+        )
+        for claim in found.order_by("pk"):
+            current = self.by_key.get(claim.text_key)
+            if current is None or (claim.pk in here and current.pk not in here):
+                self.by_key[claim.text_key] = claim
+            self._remember(claim)
+
+    def _remember(self, claim: Claim, *, new: bool = False) -> None:
+        self.sources_of[claim.pk] = (
+            set() if new else {link.source_id for link in claim.claim_sources.all()}
+        )
+        self.subjects_of[claim.pk] = set() if new else {s.pk for s in claim.subjects.all()}
 
     def write(self, drafts: list[ClaimDraft], sources: dict[int, Source]) -> None:
+        self._load({normalise_claim_text(draft.text) for draft in drafts})
         wanted = []
         for position, draft in enumerate(drafts, start=1):
             claim = self._claim(draft, [sources[n] for n in draft.markers])
@@ -64,29 +84,27 @@ class ClaimWriter:
             claim.speaker = speaker
             _save(claim, self.by)
             changed = True
-        have_sources = set(claim.claim_sources.values_list("source_id", flat=True))
-        for source in sources:
-            if source.pk not in have_sources:
-                ClaimSource.objects.create(claim=claim, source=source)
-                have_sources.add(source.pk)
-                changed = True
-        have_subjects = set(claim.subjects.values_list("pk", flat=True))
-        missing = set(subjects) - have_subjects
+        have_sources = self.sources_of[claim.pk]
+        new_links = [
+            ClaimSource(claim=claim, source=source)
+            for source in dict.fromkeys(sources)
+            if source.pk not in have_sources
+        ]
+        if new_links:
+            ClaimSource.objects.bulk_create(new_links)
+            have_sources.update(link.source_id for link in new_links)
+            changed = True
+        missing = set(subjects) - self.subjects_of[claim.pk]
         if missing:
             claim.subjects.add(*missing)
+            self.subjects_of[claim.pk].update(missing)
             changed = True
         if changed and claim.pk not in self.created_ids:
             self.result.updated["claims"] += 1
         return claim
 
     def _on_file(self, draft: ClaimDraft, subject_ids: set[int]) -> Claim | None:
-        here = ClaimAppearance.objects.filter(claim=OuterRef("pk"), article=self.article)
-        by_wording = (
-            Claim.objects.filter(text_key=normalise_claim_text(draft.text))
-            .annotate(here=Exists(here))
-            .order_by("-here", "pk")
-            .first()
-        )
+        by_wording = self.by_key.get(normalise_claim_text(draft.text))
         if by_wording is not None or draft.figure is None or not subject_ids:
             return by_wording
         candidates = Claim.objects.filter(
@@ -96,6 +114,8 @@ class ClaimWriter:
         ).prefetch_related("subjects")
         for claim in candidates.order_by("pk"):
             if {s.pk for s in claim.subjects.all()} == subject_ids:
+                if claim.pk not in self.sources_of:
+                    self._remember(claim)
                 return claim
         return None
 
@@ -114,6 +134,8 @@ class ClaimWriter:
             claim.pledge_status = PledgeStatus.PENDING
         _save(claim, self.by)
         self.created_ids.add(claim.pk)
+        self.by_key[claim.text_key] = claim
+        self._remember(claim, new=True)
         return claim
 
     def _appearances(self, wanted: list[tuple[int, str, str, int]]) -> None:
@@ -126,16 +148,19 @@ class ClaimWriter:
         for appearance in stale:
             appearance.delete()
             self.result.deleted["appearances"] += 1
-        for claim_id, passage, section, position in wanted:
-            if (claim_id, passage, section, position) not in existing:
-                ClaimAppearance.objects.create(
-                    claim_id=claim_id,
-                    article=self.article,
-                    passage=passage,
-                    section=section,
-                    position=position,
-                )
-                self.result.created["appearances"] += 1
+        new = [
+            ClaimAppearance(
+                claim_id=claim_id,
+                article=self.article,
+                passage=passage,
+                section=section,
+                position=position,
+            )
+            for claim_id, passage, section, position in wanted
+            if (claim_id, passage, section, position) not in existing
+        ]
+        ClaimAppearance.objects.bulk_create(new)
+        self.result.created["appearances"] += len(new)
         self._drop_orphans(orphan_candidates - {claim_id for claim_id, *_ in wanted})
 
     def _drop_orphans(self, claim_ids: set[int]) -> None:
