@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from articles.figures import Figure, parse_figures
 from articles.models import ClaimKind
@@ -28,6 +29,16 @@ OPINION = re.compile(
     r"might|credible|in our view|we believe)\b",
     re.IGNORECASE,
 )
+
+
+WORDING = re.compile(r"[^\W_]")
+# The largest amount a claim can store (30 digits, 4 of them decimals).
+AMOUNT_LIMIT = Decimal(10) ** 26
+
+
+def _storable(figure: Figure) -> bool:
+    amounts = (figure.amount, figure.equivalent_amount or Decimal(0))
+    return all(abs(amount) < AMOUNT_LIMIT for amount in amounts)
 
 
 @dataclass
@@ -78,9 +89,9 @@ def analyse(report: Report, recogniser: Recogniser, *, reference_year: int) -> A
                 for m in mentions[index]
                 if sentence.start <= m.start < sentence.end
             ]
-            if markers is None:  # an uncited sentence: not a claim, but it names people
+            if markers is None or not WORDING.search(claim_text(sentence.text)):
                 last_person = _last_person(inside, last_person)
-                continue
+                continue  # uncited (not a claim, but it may name people), or markers only
             draft = _draft(block, sentence, markers, inside, last_person, reference_year)
             last_person = draft.speaker or _last_person(inside, last_person)
             if not markers:
@@ -164,7 +175,7 @@ def _draft(
         for m in mentions
         if not (start <= m.start < end) and (speaker is None or m.ref.key != speaker.key)
     }
-    figures = parse_figures(text)
+    figures = [figure for figure in parse_figures(text) if _storable(figure)]
     figure = figures[0] if figures else None
     kind, figure_date = _kind(text, figure, speaker, reference_year)
     return ClaimDraft(

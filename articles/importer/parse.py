@@ -180,6 +180,8 @@ def _check_entries(entries: list[SourceEntry]) -> None:
     seen: dict[int, SourceEntry] = {}
     by_url: dict[str, SourceEntry] = {}
     for entry in entries:
+        if entry.number < 1:
+            raise ReportImportError("source numbers start at [1]", entry.line)
         if not entry.url:
             raise ReportImportError(
                 f"source [{entry.number}] has no web address (https://…)", entry.line

@@ -21,6 +21,7 @@ DATE_IN_PATH = re.compile(r"/(20\d\d)[-/](\d\d)[-/](\d\d)(?:/|$|-)")
 TITLE_TRIM = " \t-–—:|·•,;"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 TITLE_MAX = 500
+URL_MAX = 1000
 
 # Publishers of the outlets summit coverage cites most, by host (without “www.”).
 PUBLISHERS = {
@@ -87,11 +88,16 @@ class SourceEntry:
 
 def _normalised(raw_url: str, number: int, line: int) -> str:
     try:
-        return normalise_url(raw_url.rstrip(".,;)]"))
-    except ValidationError as error:
+        url = normalise_url(raw_url.rstrip(".,;)]"))
+    except (ValidationError, ValueError) as error:
         raise ReportImportError(
-            f"source [{number}] has an address that is not a web address: {raw_url}", line
+            f"source [{number}] has an address that is not a web address: {raw_url[:200]}", line
         ) from error
+    if len(url) > URL_MAX:
+        raise ReportImportError(
+            f"source [{number}]'s address is longer than {URL_MAX} characters", line
+        )
+    return url
 
 
 def parse_source_line(line: str, line_number: int = 0) -> SourceEntry | None:
