@@ -21,8 +21,9 @@ CHANGE_REASON = "Imported from a report"
 
 def unique_slug(model, name: str, fallback: str) -> str:
     base = slugify(name)[:190] or fallback
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 1
-    while model.objects.filter(slug=slug).exists():
+    while slug in taken:
         number += 1
         slug = f"{base}-{number}"
     return slug
