@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import roles
-from articles.models import Article, ArticleStatus, Citation, Source
+from articles.models import Article, ArticleStatus
 from articles.services import PublishBlocked, article_transition, article_transition_by_system
 from entities.gazetteer import load_gazetteer
 from entities.models import Entity, EntityKind, normalise_name
@@ -31,9 +31,9 @@ from .entities import EntityRef, Recogniser
 from .errors import ReportImportError
 from .metadata import Metadata, read_metadata
 from .parse import Report, parse_report
-from .sources import SourceEntry
 from .store_claims import ClaimWriter
-from .store_entities import EntityDirectory, EntityStore, _save
+from .store_entities import EntityDirectory, EntityStore, save_imported
+from .store_sources import store_citations, store_sources
 
 
 @dataclass
@@ -133,8 +133,10 @@ class _Import:
         self.store.prepare(analysis.mentioned)
         was_public = self.article is not None and self.article.is_public
         article = self._article(self._event(analysis))
-        sources = self._sources(self.report.sources)
-        self._citations(sources)
+        sources = store_sources(
+            self.report.sources, article=article, result=self.result, by=self.by
+        )
+        store_citations(sources, article=article, result=self.result, by=self.by)
         writer = ClaimWriter(article=article, store=self.store, result=self.result, by=self.by)
         writer.write(analysis.claims, sources)
         self._mentions(analysis)
@@ -196,56 +198,10 @@ class _Import:
         if created or changed:
             if not created:
                 article.version += 1
-            _save(article, self.by)
+            save_imported(article, self.by)
             (self.result.created if created else self.result.updated)["article"] += 1
         self.article = self.result.article = article
         return article
-
-    def _sources(self, entries: list[SourceEntry]) -> dict[int, Source]:
-        found: dict[int, Source] = {}
-        for entry in entries:
-            source = Source.objects.filter(url=entry.url).first()
-            if source is None:
-                source = Source(
-                    url=entry.url,
-                    title=entry.title,
-                    publisher=entry.publisher,
-                    published_on=entry.published_on,
-                    language=entry.language,
-                )
-                _save(source, self.by)
-                self.result.created["sources"] += 1
-            elif self._refresh_source(source, entry):
-                _save(source, self.by)
-                self.result.updated["sources"] += 1
-            found[entry.number] = source
-        return found
-
-    def _refresh_source(self, source: Source, entry: SourceEntry) -> bool:
-        """Fill blanks; retitle only a source no other article cites."""
-        changed = False
-        if not source.publisher and entry.publisher:
-            source.publisher, changed = entry.publisher, True
-        if source.published_on is None and entry.published_on:
-            source.published_on, changed = entry.published_on, True
-        ours = not source.citations.exclude(article=self.article).exists()
-        if ours and source.title != entry.title:
-            source.title, changed = entry.title, True
-        return changed
-
-    def _citations(self, sources: dict[int, Source]) -> None:
-        existing = {c.number: c for c in self.article.citations.all()}
-        for number, citation in existing.items():
-            source = sources.get(number)
-            if source is None or citation.source_id != source.pk:
-                citation._change_reason = "Imported from a report"
-                citation.delete()
-                self.result.deleted["citations"] += 1
-        for number, source in sources.items():
-            citation = existing.get(number)
-            if citation is None or citation.source_id != source.pk:
-                _save(Citation(article=self.article, number=number, source=source), self.by)
-                self.result.created["citations"] += 1
 
     def _mentions(self, analysis: Analysis) -> None:
         counts = self.result.created if self.result.created["article"] else self.result.updated

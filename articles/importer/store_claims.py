@@ -25,7 +25,7 @@ from articles.models import (
 )
 
 from .claims import ClaimDraft
-from .store_entities import CHANGE_REASON, EntityStore, _save
+from .store_entities import CHANGE_REASON, EntityStore, save_imported
 
 FOUR_PLACES = Decimal("0.0001")
 
@@ -82,7 +82,7 @@ class ClaimWriter:
             self.result.created["claims"] += 1
         elif claim.speaker_id is None and speaker is not None:
             claim.speaker = speaker
-            _save(claim, self.by)
+            save_imported(claim, self.by)
             changed = True
         have_sources = self.sources_of[claim.pk]
         new_links = [
@@ -132,7 +132,7 @@ class ClaimWriter:
             claim.figure_date_precision = DatePrecision.YEAR
         if draft.kind == ClaimKind.PLEDGE:
             claim.pledge_status = PledgeStatus.PENDING
-        _save(claim, self.by)
+        save_imported(claim, self.by)
         self.created_ids.add(claim.pk)
         self.by_key[claim.text_key] = claim
         self._remember(claim, new=True)

@@ -124,7 +124,7 @@ class EntityStore:
             wikidata_id="" if wikidata_taken else ref.wikidata_id,
             needs_review=ref.needs_review,
         )
-        _save(entity, self.by)
+        save_imported(entity, self.by)
         self.counts["entities"] += 1
         self.new.add(entity.pk)
         seen = {entity.name_key}
@@ -167,7 +167,7 @@ class EntityStore:
                 self.counts["relations"] += 1
 
 
-def _save(instance, by) -> None:
+def save_imported(instance, by) -> None:
     instance._change_reason = CHANGE_REASON
     if by is not None:
         instance._history_user = by
