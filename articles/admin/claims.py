@@ -241,6 +241,10 @@ class ClaimAdmin(HistoryCompareAdmin):
             readonly += VERDICT_FIELDS
         return readonly
 
+    def revert_disabled(self, request, obj=None):
+        # A revert restores wording and figures, which only content editors may change.
+        return super().revert_disabled(request, obj) or not roles.may_edit_content(request.user)
+
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
         pending = {"changes": form.claim_changes(), "correction": form.cleaned_data["correction"]}

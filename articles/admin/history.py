@@ -90,6 +90,15 @@ class HistoryCompareAdmin(SimpleHistoryAdmin):
         # Before simple-history's "<id>/history/<version>/", which would swallow "compare".
         return [compare, *super().get_urls()]
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a POSTed revert for anyone who may view history; only those who
+        # may change the record may revert it.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or self.revert_disabled(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def history_compare_view(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
