@@ -13,6 +13,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 
 from .. import roles
 from ..models import (
+    PUBLIC_STATUSES,
     Article,
     ArticleStatus,
     ArticleTransition,
@@ -187,10 +189,12 @@ class ArticleAdmin(HistoryCompareAdmin):
         if article.pk is None:
             return "Save the article first."
         counted = _with_claim_counts(Article.objects.filter(pk=article.pk)).first()
+        claims = counted.claims if counted else 0
         return format_html(
-            '<a href="{}">{} claims</a> ({} unverified)',
+            '<a href="{}">{} claim{}</a> ({} unverified)',
             self._claims_url(article),
-            counted.claims if counted else 0,
+            claims,
+            pluralize(claims),
             counted.unverified_claims if counted else 0,
         )
 
@@ -208,6 +212,9 @@ class ArticleAdmin(HistoryCompareAdmin):
     def get_inlines(self, request, obj):
         if obj is None:
             return [CitationInline]
+        if obj.status not in PUBLIC_STATUSES and not obj.corrections.exists():
+            # Corrections are for articles readers have seen; a draft is simply edited.
+            return [CitationInline, ArticleTransitionInline]
         return self.inlines
 
     def get_view_on_site_url(self, obj=None):
@@ -381,8 +388,9 @@ def _form_errors(form: forms.Form) -> str:
 
 
 def _problems(headline: str, problems: list[str]):
-    items = format_html_join("", "<li>{}</li>", ((problem,) for problem in problems))
-    return format_html("{} Fix these first:<ul>{}</ul>", headline, items)
+    # Lines, not a nested list: the admin styles every <li> in messages as a message.
+    lines = format_html_join("", "<br>– {}", ((problem,) for problem in problems))
+    return format_html("{} Fix these first:{}", headline, lines)
 
 
 def _done_message(article: Article) -> str:

@@ -55,7 +55,7 @@ VERDICT_FIELDS = ["status", "status_note"]
 
 class ClaimAdminForm(forms.ModelForm):
     correction = forms.CharField(
-        label="correction for readers",
+        label="Correction for readers",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed when you change the verdict or figure of a claim in a published "
@@ -118,6 +118,7 @@ class ClaimAppearanceInline(admin.TabularInline):
     autocomplete_fields = ["article"]
     fields = ["article", "position", "section", "passage"]
     verbose_name = "appearance in an article"
+    verbose_name_plural = "appearances in articles"
 
 
 class ArticleFilter(admin.SimpleListFilter):
@@ -241,6 +242,11 @@ class ClaimAdmin(HistoryCompareAdmin):
             readonly += VERDICT_FIELDS
         return readonly
 
+    def get_view_on_site_url(self, obj=None):
+        if obj is None or not Claim.objects.published().filter(pk=obj.pk).exists():
+            return None
+        return super().get_view_on_site_url(obj)
+
     def revert_disabled(self, request, obj=None):
         # A revert restores wording and figures, which only content editors may change.
         return super().revert_disabled(request, obj) or not roles.may_edit_content(request.user)
@@ -315,10 +321,10 @@ class ClaimAdmin(HistoryCompareAdmin):
                 request, f"{done} claim{'s' if done != 1 else ''} marked {label}.", messages.SUCCESS
             )
         if refused:
-            items = format_html_join("", "<li>{}</li>", ((r,) for r in refused))
+            lines = format_html_join("", "<br>– {}", ((r,) for r in refused))
             self.message_user(
                 request,
-                format_html("{} not marked {}:<ul>{}</ul>", len(refused), label, items),
+                format_html("{} not marked {}:{}", len(refused), label, lines),
                 messages.ERROR,
             )
 

@@ -54,6 +54,11 @@ class EntityAdmin(HistoryCompareAdmin):
     inlines = [EntityAliasInline, EntityRelationInline, InverseRelationInline]
     actions = ["merge_duplicates", "mark_reviewed"]
 
+    def get_view_on_site_url(self, obj=None):
+        if obj is None or not Entity.objects.public().filter(pk=obj.pk).exists():
+            return None
+        return super().get_view_on_site_url(obj)
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(spoken=Count("claims_spoken", distinct=True))
 

@@ -73,6 +73,11 @@ class SourceAdmin(HistoryCompareAdmin):
         ("Used by", {"fields": ["cited_in", "backs_claims"]}),
     ]
 
+    def get_view_on_site_url(self, obj=None):
+        if obj is None or not Source.objects.public().filter(pk=obj.pk).exists():
+            return None
+        return super().get_view_on_site_url(obj)
+
     def get_queryset(self, request):
         return (
             super()

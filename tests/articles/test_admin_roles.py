@@ -225,16 +225,15 @@ def test_editor_attaches_a_dated_correction(client):
 def test_correction_on_a_draft_is_refused_with_a_message(client, article):
     """A draft has no readers to correct: the form says so and nothing is saved."""
     client.force_login(editor())
+    assert "corrections-TOTAL_FORMS" not in client.get(_change_url(article)).content.decode()
     response = submit(
         client,
-        _change_url(article),
-        "article_form",
-        **{
-            "corrections-TOTAL_FORMS": "1",
-            "corrections-0-text": "Premature.",
-            "corrections-0-published_at_0": "01/11/2025",
-            "corrections-0-published_at_1": "10:00",
-        },
+        reverse("admin:articles_correctionnote_add"),
+        "correctionnote_form",
+        article=str(article.pk),
+        text="Premature.",
+        published_at_0="01/11/2025",
+        published_at_1="10:00",
     )
     assert response.status_code == HTTPStatus.OK
     assert "Corrections are for published articles" in response.content.decode()
