@@ -65,7 +65,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and "opened_version" in self.fields:
+        if not self.instance.pk:
+            del self.fields["opened_version"]  # a new article has nothing to conflict with
+        elif "opened_version" in self.fields:
             # From the database, not the instance: a revert form's instance is an old version.
             current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
             self.fields["opened_version"].initial = current.first()

@@ -254,3 +254,56 @@ def test_claim_without_change_rights_cannot_be_posted(client):
     client.force_login(UserFactory())
     response = client.post(_change_url(claim), {"text": "x"})
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_reporter_adds_an_article_as_a_draft(client):
+    """New articles start as drafts whatever the form says."""
+    client.force_login(reporter())
+    response = submit(
+        client,
+        reverse("admin:articles_article_add"),
+        "article_form",
+        title="New piece",
+        slug="new-piece",
+        status="published",
+        **{"citations-TOTAL_FORMS": "0"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Article.objects.get(slug="new-piece").status == ArticleStatus.DRAFT
+
+
+def test_editor_adds_a_verified_claim_with_its_source(client):
+    """On the add form the verdict is applied once the inline source exists."""
+    from tests.factories import SourceFactory
+
+    source = SourceFactory()
+    user = editor()
+    client.force_login(user)
+    response = submit(
+        client,
+        reverse("admin:articles_claim_add"),
+        "claim_form",
+        text="APEC leaders adopted the Gyeongju Declaration.",
+        kind="fact",
+        status="verified",
+        **{"claim_sources-TOTAL_FORMS": "1", "claim_sources-0-source": str(source.pk)},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    claim = Claim.objects.get()
+    assert (claim.status, claim.status_changed_by) == ("verified", user)
+
+
+def test_fact_checker_cannot_attach_sources_by_crafted_inline_rows(client):
+    """Sources are content: a fact-checker's crafted inline row is ignored."""
+    from tests.factories import SourceFactory
+
+    claim = ClaimFactory()
+    source = SourceFactory()
+    client.force_login(fact_checker())
+    submit(
+        client,
+        _change_url(claim),
+        "claim_form",
+        **{"claim_sources-TOTAL_FORMS": "1", "claim_sources-0-source": str(source.pk)},
+    )
+    assert not claim.sources.exists()
