@@ -91,6 +91,8 @@ def test_scheduled_article_stays_hidden_until_its_time(as_editor):
     assert any("is scheduled" in text for text in _texts(response))
     article.refresh_from_db()
     assert article.status == ArticleStatus.PUBLISHED and not article.is_public
+    page = _change_page(as_editor, article)
+    assert "View on site" not in page and "Preview as readers will see it" in page
     as_editor.logout()
     assert as_editor.get(article.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
     Article.objects.filter(pk=article.pk).update(
