@@ -71,6 +71,27 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def sync_role_groups(group_model=None, permission_model=None) -> None:
+    """Create or update the three role groups with exactly their permissions.
+
+    The data migration calls this with its historical models; tests that flush the database call
+    it with the live ones.
+    """
+    if group_model is None or permission_model is None:
+        from django.contrib.auth.models import Group, Permission
+
+        group_model, permission_model = Group, Permission
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        permissions = permission_model.objects.filter(
+            content_type__app_label__in=["articles", "entities"], codename__in=codenames
+        )
+        missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"Role {role} names unknown permissions: {sorted(missing)}")
+        group.permissions.set(permissions)
+
+
 def may_publish(user) -> bool:
     """May ``user`` publish, unpublish or schedule articles?"""
     return bool(user and user.is_active and user.has_perm("articles.publish_article"))
