@@ -3,10 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from articles.models import Article, ArticleStatus, Claim
-from articles.roles import ROLE_PERMISSIONS
 from tests.factories import (
     ArticleFactory,
     CitationFactory,
@@ -21,16 +19,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 
 
-@pytest.fixture(autouse=True)
-def role_groups():
-    """The role groups as the data migration makes them (a transactional flush empties them)."""
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label__in=["articles", "entities"], codename__in=codenames
-            )
-        )
+@pytest.fixture
+def console_errors(page):
+    """Console errors the pages log, e.g. a style or script the Content-Security-Policy refused."""
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+    return errors
 
 
 @pytest.fixture
@@ -54,7 +49,7 @@ def _log_in(page, base_url: str, username: str) -> None:
 
 
 def test_editor_fixes_a_claim_and_publishes(
-    live_server, page, screenshot, article_with_wrong_figure
+    live_server, page, screenshot, article_with_wrong_figure, console_errors
 ):
     """The integrity panel blocks publishing until the editor corrects the figure."""
     article, claim = article_with_wrong_figure
@@ -87,6 +82,7 @@ def test_editor_fixes_a_claim_and_publishes(
     screenshot("admin-editor-published")
     assert Article.objects.get(pk=article.pk).is_public
 
+    assert console_errors == []
     page.click("text=View on site")
     page.wait_for_load_state()
     assert page.locator("h1").first.inner_text() == "SK's AI pledge"
