@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED := articles/seed/apec-ceo-summit-2025-report.txt
 
-.PHONY: run test setup install browser-deps lint format bench clean
+.PHONY: run serve test setup install browser-deps lint format bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -28,6 +28,19 @@ setup: install
 run: setup
 	@echo "Serving Summit Coverage at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-shaped: gunicorn, DEBUG off, PostgreSQL and Redis from DATABASE_URL and CACHE_URL.
+# SECRET_KEY comes from the environment; without one, a key is generated once into var/.
+serve: install
+	@test -n "$(DATABASE_URL)" || { echo "make serve needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/summit" >&2; exit 2; }
+	@test -n "$(CACHE_URL)" || { echo "make serve needs CACHE_URL, e.g. redis://127.0.0.1:6379/1" >&2; exit 2; }
+	mkdir -p var
+	@test -s var/secret_key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} DEBUG=false $(PY) manage.py migrate --noinput
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} DEBUG=false $(PY) manage.py collectstatic --noinput -v 0
+	@echo "Serving with gunicorn at http://$(HOST):$(PORT)/ (send X-Forwarded-Proto: https, as the load balancer does)"
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} DEBUG=false HOST=$(HOST) PORT=$(PORT) \
+		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(HOST),localhost} $(VENV)/bin/gunicorn -c gunicorn.conf.py coverage_site.wsgi
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root, as in CI).
 browser-deps:
