@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django_filters.constants import EMPTY_VALUES
 
 from entities.models import Entity
@@ -22,8 +22,12 @@ def unit_choices() -> list[tuple[str, str]]:
     return [(unit, unit) for unit in units]
 
 
-class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Claims without a figure sort after those with one, whichever the direction."""
+FIGURE_LAST = Case(When(amount__isnull=True, then=Value(1)), default=Value(0))
+
+
+class ClaimOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by figure compares like with like: grouped by unit (dollars are never ranked
+    against won), claims without a figure last, whichever the direction."""
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
@@ -31,11 +35,11 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         ordering = []
         for param in value:
             field = self.get_ordering_value(param)
-            expression = F(field.lstrip("-"))
-            descending = field.startswith("-")
-            ordering.append(
-                expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-            )
+            name = field.lstrip("-")
+            expression = F(name).desc() if field.startswith("-") else F(name).asc()
+            if name == "amount":
+                ordering += [FIGURE_LAST, "unit"]
+            ordering.append(expression)
         return qs.order_by(*ordering, "pk")
 
 
@@ -63,15 +67,15 @@ class ClaimExplorerFilter(django_filters.FilterSet):
         empty_label="Any article",
     )
     unit = django_filters.ChoiceFilter(label="Unit", choices=unit_choices, empty_label="Any unit")
-    sort = NullsLastOrderingFilter(
+    sort = ClaimOrderingFilter(
         label="Sort by",
         empty_label="Recently updated",
         fields=(("updated_at", "updated"), ("amount", "amount"), ("text", "text")),
         field_labels={
             "updated_at": "Oldest update first",
             "-updated_at": "Recently updated",
-            "amount": "Smallest figure first",
-            "-amount": "Largest figure first",
+            "amount": "Smallest figure first, by unit",
+            "-amount": "Largest figure first, by unit",
             "text": "Wording A–Z",
             "-text": "Wording Z–A",
         },

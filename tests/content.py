@@ -14,7 +14,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from articles.models import Article, ArticleStatus, Claim, ClaimKind, Source, VerificationStatus
+from articles.models import (
+    Article,
+    ArticleStatus,
+    Citation,
+    Claim,
+    ClaimKind,
+    Source,
+    VerificationStatus,
+)
 from entities.models import Entity, EntityKind, RelationKind
 from tests.factories import (
     ArticleFactory,
@@ -284,7 +292,17 @@ def build_summit(*, extra_claims: int = 0, hidden: bool = True) -> SummitContent
         article.save(update_fields=["body"])
     if hidden:
         content.hidden = _hidden(content)
+    _written_before(published_at - dt.timedelta(minutes=5), article)
     return content
+
+
+def _written_before(moment, article: Article) -> None:
+    """Date every row and history record as if written before ``moment``: the content was
+    prepared, then published, so nothing counts yet as changed since publication."""
+    for model in (Article, Claim, Source, Citation, Entity):
+        model.history.update(history_date=moment)
+    Article.objects.filter(pk=article.pk).update(updated_at=moment)
+    Claim.objects.update(updated_at=moment)
 
 
 def _hidden(content: SummitContent) -> dict[str, dict]:
