@@ -18,11 +18,12 @@ from django.utils.text import slugify
 from .formatting import format_amount, format_target_date, unit_name
 from .models import Claim
 
-VIEW_WIDTH = 640
-ROW_HEIGHT = 52
-BAR_HEIGHT = 18
-BAR_SPACE = 500  # leaves room after the longest bar for its value
-LABEL_LIMIT = 70
+# A narrow drawing keeps its text legible when scaled down to a phone's width.
+VIEW_WIDTH = 400
+ROW_HEIGHT = 50
+BAR_HEIGHT = 16
+BAR_SPACE = 300  # leaves room after the longest bar for its value
+LABEL_LIMIT = 56
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,9 @@ def figure_charts(claims: Iterable[Claim], *, per_chart: int = 12) -> list[Chart
                     value_label=format_amount(value, unit),
                     original_label=original,
                     label=_short(claim.text),
-                    label_y=top + 16,
-                    bar_y=top + 24,
-                    value_y=top + 24 + BAR_HEIGHT - 4,
+                    label_y=top + 15,
+                    bar_y=top + 22,
+                    value_y=top + 22 + BAR_HEIGHT - 3,
                     width=width,
                     value_x=width + 8,
                     target=format_target_date(claim.figure_date, claim.figure_date_precision),

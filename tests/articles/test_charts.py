@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from articles.charts import figure_charts
+from articles.charts import BAR_SPACE, figure_charts
 from articles.formatting import format_amount, format_target_date
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +36,9 @@ def test_bars_are_drawn_to_scale_from_zero(summit):
     """Bar lengths are proportional to the values: $500bn is 100 times $5bn."""
     usd = next(c for c in figure_charts(summit.claims.values()) if c.unit == "USD")
     widths = {bar.claim.pk: bar.width for bar in usd.bars}
-    assert widths[summit.claims["stargate"].pk] == 500
-    assert widths[summit.claims["investment"].pk] == 5
-    assert widths[summit.claims["budget"].pk] == 7
+    assert widths[summit.claims["stargate"].pk] == BAR_SPACE
+    assert widths[summit.claims["investment"].pk] == round(BAR_SPACE * 5 / 500)
+    assert widths[summit.claims["budget"].pk] == round(BAR_SPACE * 7 / 500)
 
 
 def test_home_chart_is_an_accessible_svg_with_a_matching_table(client, summit):
