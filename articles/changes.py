@@ -164,6 +164,26 @@ def source_changes(source_ids: Iterable[int], since: dt.datetime) -> list[Change
     return changes
 
 
+ARTICLE_TEXT_FIELDS = ("title", "standfirst", "body", "byline")
+
+
+def last_text_edit(article: Article, since: dt.datetime | None) -> dt.datetime | None:
+    """When readers last saw the article's own text change (headline, standfirst, body or
+    byline) after ``since``; None if it has not changed since it went public."""
+    if since is None:
+        return None
+    latest = None
+    for old, new in _pairs_after(
+        article.history.order_by("history_date").only("id", "history_date", *ARTICLE_TEXT_FIELDS),
+        since,
+    ):
+        if old is not None and any(
+            getattr(old, name) != getattr(new, name) for name in ARTICLE_TEXT_FIELDS
+        ):
+            latest = new.history_date
+    return latest
+
+
 def article_changes(
     article: Article,
     *,

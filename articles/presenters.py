@@ -17,7 +17,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from entities.models import Entity, EntityKind
 from entities.structured_data import absolute_url
 
-from .changes import article_changes, public_since
+from .changes import article_changes, last_text_edit, public_since
 from .models import Article, Citation, Claim, ClaimAppearance, Source
 from .rendering import Highlight, render_body
 from .structured_data import news_article
@@ -115,10 +115,11 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
         since=since,
     )
     published_at = article.published_at
-    updated_at = max(
-        [article.updated_at, *(change.at for change in changes)],
-        default=article.updated_at,
-    )
+    edits = [change.at for change in changes]
+    text_edit = last_text_edit(article, since)
+    if text_edit:
+        edits.append(text_edit)
+    updated_at = max(edits, default=None)
     show_updated = bool(published_at and updated_at and updated_at > published_at + UPDATE_GRACE)
     entities = _entities(article, appearances, mentions)
     numbers = {citation.source_id: citation.number for citation in citations}

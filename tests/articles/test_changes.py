@@ -124,3 +124,28 @@ def test_changes_are_shown_on_the_article_page(client, summit):
     assert "changed from Disputed to Verified" in section
     assert f'href="#claim-{claim.pk}"' in section
     assert "Updated <time" in html
+
+
+def test_no_updated_time_until_something_public_changes(client, summit):
+    """A freshly published article shows its publication time only."""
+    html = client.get(summit.article.get_absolute_url()).content.decode()
+    assert "Published <time" in html
+    assert "Updated <time" not in html
+    assert "article:modified_time" not in html
+
+
+def test_editing_the_text_after_publication_sets_the_updated_time(client, summit):
+    """A headline edit after publication shows an updated time (not listed as a change)."""
+    summit.article.title = "Korea pitches itself as the AI hub of the Asia-Pacific"
+    summit.article.save()
+    html = client.get(summit.article.get_absolute_url()).content.decode()
+    assert "Updated <time" in html
+    assert "article:modified_time" in html
+    assert _changes(summit.article) == []
+
+
+def test_saving_without_changing_the_text_sets_no_updated_time(client, summit):
+    """A save that changes nothing readers see does not count as an update."""
+    summit.article.save()
+    html = client.get(summit.article.get_absolute_url()).content.decode()
+    assert "Updated <time" not in html

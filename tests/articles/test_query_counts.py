@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 # explorer pages), each bringing a new entity, so a count that grows with the data fails a run.
 PAGES = {
     "home": (lambda c: "/", 4),
-    "article": (lambda c: c.article.get_absolute_url(), 12),
+    "article": (lambda c: c.article.get_absolute_url(), 13),
     "claim": (lambda c: c.claims["investment"].get_absolute_url(), 5),
     "entity (subject)": (lambda c: c.sk_group.get_absolute_url(), 7),
     "entity (speaker)": (lambda c: c.chey.get_absolute_url(), 7),

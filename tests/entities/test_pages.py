@@ -67,3 +67,19 @@ def test_entity_without_figures_has_no_chart(client, summit):
 def test_unknown_entity_is_404(client, db):
     """An unknown slug answers the friendly 404."""
     assert client.get("/entities/nobody/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_relation_source_known_only_through_it_is_not_linked(client, summit):
+    """A relation between public entities keeps its source unlinked if that source is not
+    public (cited by no published article or claim)."""
+    from entities.models import RelationKind
+    from tests.factories import EntityRelationFactory, SourceFactory
+
+    private = SourceFactory(title="Internal briefing note")
+    EntityRelationFactory(
+        subject=summit.aws, kind=RelationKind.PARTNER_OF, object=summit.sk_group, source=private
+    )
+    html = _page(client, summit.aws)
+    assert "is partner of" in " ".join(html.split())
+    assert "Internal briefing note" not in html
+    assert private.get_absolute_url() not in html
