@@ -44,11 +44,15 @@ class ClaimOrderingFilter(django_filters.OrderingFilter):
 
 
 class ClaimExplorerFilter(django_filters.FilterSet):
-    """Published claims by entity, kind, status, article and unit, with a sort order."""
+    """Published claims by entity, kind, status, article and unit, with a sort order.
+
+    Choice querysets are callables: ``published()`` reads the clock, so it must run per
+    request, not once at import (a scheduled article would never join the list).
+    """
 
     entity = django_filters.ModelChoiceFilter(
         label="Entity",
-        queryset=Entity.objects.public().order_by("name"),
+        queryset=lambda request: Entity.objects.public().order_by("name"),
         to_field_name="slug",
         method="filter_entity",
         empty_label="Any entity",
@@ -61,7 +65,7 @@ class ClaimExplorerFilter(django_filters.FilterSet):
     )
     article = django_filters.ModelChoiceFilter(
         label="Article",
-        queryset=Article.objects.published().order_by("title"),
+        queryset=lambda request: Article.objects.published().order_by("title"),
         to_field_name="slug",
         method="filter_article",
         empty_label="Any article",

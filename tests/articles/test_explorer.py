@@ -107,3 +107,16 @@ def test_form_keeps_the_chosen_filters(client, summit):
     html = client.get(f"{URL}?kind=pledge&entity=sk-group").content.decode()
     assert '<option value="pledge" selected>' in html
     assert '<option value="sk-group" selected>' in html
+
+
+def test_article_published_after_start_up_is_offered_as_a_filter(client, summit):
+    """Choices are computed per request, so an article that just went live is offered."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    fresh = PublishedArticleFactory(
+        slug="just-published", published_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    html = client.get(URL).content.decode()
+    assert f'<option value="{fresh.slug}">' in html
