@@ -205,7 +205,9 @@ def featured_event() -> Entity | None:
                 Claim.objects.published().filter(
                     Exists(
                         ClaimAppearance.objects.filter(
-                            claim=OuterRef("pk"), article__event=OuterRef(OuterRef("pk"))
+                            claim=OuterRef("pk"),
+                            article__event=OuterRef(OuterRef("pk")),
+                            article__in=Article.objects.published(),
                         )
                     )
                 )

@@ -142,3 +142,15 @@ def test_scheduled_article_appears_once_its_time_passes(client, summit):
     article.save()
     assert client.get(article.get_absolute_url()).status_code == HTTPStatus.OK
     assert article.title in client.get("/feed/rss/").content.decode()
+
+
+def test_hub_counts_ignore_hidden_coverage(client, summit):
+    """Counts on the hub do not give away hidden articles or their claims."""
+    from tests.factories import ArticleFactory, ClaimAppearanceFactory, PublishedArticleFactory
+
+    elsewhere = ClaimAppearanceFactory(article=PublishedArticleFactory(event=None)).claim
+    draft = ArticleFactory(event=summit.event)
+    ClaimAppearanceFactory(claim=elsewhere, article=draft, position=9)
+    ClaimAppearanceFactory(article=draft, position=10)
+    body = client.get("/").content.decode()
+    assert "1 article and 5 claims published." in body
