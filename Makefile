@@ -52,7 +52,7 @@ browser-deps:
 		fi; \
 	fi
 
-test: install browser-deps
+test: install browser-deps node-deps
 	$(PY) -m pytest
 
 lint: install
@@ -70,3 +70,13 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# HTML validation (vnu-jar, run with Java 17) and accessibility (axe-core) checks come from npm,
+# pinned in package-lock.json. --ignore-scripts stops vnu-jar's post-install JDK download.
+.PHONY: node-deps
+node-deps:
+	@if [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -f node_modules/axe-core/axe.min.js ]; then \
+		command -v npm >/dev/null || { echo "HTML and accessibility checks need Node.js and npm: apt-get install -y nodejs npm" >&2; exit 1; }; \
+		npm ci --ignore-scripts --no-audit --no-fund; \
+	fi
+	@command -v java >/dev/null || { echo "The Nu Html Checker needs Java 17: apt-get install -y openjdk-17-jre-headless" >&2; exit 1; }

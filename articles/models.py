@@ -116,6 +116,18 @@ class ArticleQuerySet(models.QuerySet):
     def with_related(self) -> ArticleQuerySet:
         return self.select_related("event").prefetch_related("citations__source")
 
+    def involving(self, entity) -> ArticleQuerySet:
+        """Articles about ``entity``: its event, mentioning it, or carrying its claims."""
+        return self.filter(
+            Q(event=entity)
+            | Exists(Article.mentions.through.objects.filter(article=OuterRef("pk"), entity=entity))
+            | Exists(
+                ClaimAppearance.objects.filter(
+                    Q(claim__in=Claim.objects.involving(entity)), article=OuterRef("pk")
+                )
+            )
+        )
+
 
 class Article(models.Model):
     """A piece of coverage, written in Markdown with numbered citation markers like ``[1]``."""
@@ -277,6 +289,32 @@ class ClaimQuerySet(models.QuerySet):
 
     def pledges(self) -> ClaimQuerySet:
         return self.filter(kind=ClaimKind.PLEDGE)
+
+    def for_listing(self) -> ClaimQuerySet:
+        """Loads what a public list of claims shows: speaker, subjects and the published
+        articles each claim appears in (as ``public_appearances``)."""
+        return self.select_related("speaker").prefetch_related(
+            "subjects",
+            models.Prefetch(
+                "appearances",
+                queryset=ClaimAppearance.objects.filter(article__in=Article.objects.published())
+                .select_related("article")
+                .order_by("-article__published_at", "pk"),
+                to_attr="public_appearances",
+            ),
+        )
+
+    def with_figures(self) -> ClaimQuerySet:
+        return self.filter(amount__isnull=False)
+
+    def involving(self, entity) -> ClaimQuerySet:
+        """Claims ``entity`` made (as speaker) or is a subject of. ``entity`` may be an
+        instance, a pk or an ``OuterRef`` from an enclosing query."""
+        inner = OuterRef(entity) if isinstance(entity, OuterRef) else entity
+        return self.filter(
+            Q(speaker=entity)
+            | Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=inner))
+        )
 
 
 class Claim(models.Model):

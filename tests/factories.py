@@ -161,3 +161,33 @@ class ClaimAppearanceFactory(factory.django.DjangoModelFactory[ClaimAppearance])
     passage = factory.LazyAttribute(lambda a: a.claim.text)
     section = ""
     position = factory.Sequence(lambda n: n + 1)
+
+
+# --- Public pages (issue 5) ---------------------------------------------------------------
+
+
+class CorrectionNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.CorrectionNote"
+
+    article = factory.SubFactory(PublishedArticleFactory)
+    text = "An earlier version misstated the size of the investment."
+
+
+class ArticleTransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.ArticleTransition"
+
+    article = factory.SubFactory(PublishedArticleFactory)
+    from_status = ArticleStatus.DRAFT
+    to_status = ArticleStatus.PUBLISHED
+    at = factory.LazyAttribute(lambda t: t.article.published_at or timezone.now())
+
+
+class PledgeClaimFactory(ClaimFactory):
+    kind = ClaimKind.PLEDGE
+    amount = Decimal("35000")
+    unit = "GPU"
+    figure_date = dt.date(2027, 12, 31)
+    figure_date_precision = "year"
+    pledge_status = "pending"

@@ -338,7 +338,7 @@ class ArticleAdmin(HistoryCompareAdmin):
         if not self.has_view_permission(request, article):
             raise PermissionDenied
         response = TemplateResponse(
-            request, "articles/article_detail.html", article_page_context(article)
+            request, "articles/article_detail.html", article_page_context(article, preview=True)
         )
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
