@@ -338,7 +338,9 @@ class ArticleAdmin(HistoryCompareAdmin):
         if not self.has_view_permission(request, article):
             raise PermissionDenied
         response = TemplateResponse(
-            request, "articles/article_detail.html", article_page_context(article, preview=True)
+            request,
+            "articles/article_detail.html",
+            article_page_context(article, preview=not article.is_public),
         )
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
