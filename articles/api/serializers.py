@@ -1,0 +1,242 @@
+"""Claims, articles and sources as API clients see them, and the bodies writes accept.
+
+Reads embed related items by identifier (slug or id); ``expand=`` swaps in objects. Writes
+only carry values: every change goes through ``articles.services``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+from coverage_site.rest.query import Shape
+from coverage_site.rest.serializers import (
+    ApiURLField,
+    ExpandableField,
+    PageURLField,
+    ShapedMixin,
+)
+from entities.api.serializers import EntitySummarySerializer
+from entities.models import Entity, EntityKind
+
+from ..models import (
+    Article,
+    ArticleStatus,
+    Citation,
+    Claim,
+    ClaimAppearance,
+    CorrectionNote,
+    DatePrecision,
+    Source,
+    VerificationStatus,
+)
+
+AMOUNT = {"max_digits": 30, "decimal_places": 4}
+
+
+class SourceSerializer(ShapedMixin, serializers.ModelSerializer):
+    document_url = serializers.URLField(source="url", read_only=True)
+    api_url = ApiURLField("api:source-detail")
+    url = PageURLField()
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "title",
+            "publisher",
+            "document_url",
+            "archived_url",
+            "published_on",
+            "accessed_on",
+            "language",
+            "created_at",
+            "updated_at",
+            "api_url",
+            "url",
+        ]
+
+
+class AppearanceSerializer(serializers.ModelSerializer):
+    """Where a claim appears: the article (by slug), the passage, its section and place."""
+
+    article = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    article_title = serializers.CharField(source="article.title", read_only=True)
+    article_api_url = ApiURLField("api:article-detail", lookup_field="slug", source="article")
+
+    class Meta:
+        model = ClaimAppearance
+        fields = ["article", "article_title", "article_api_url", "section", "position", "passage"]
+
+
+class ClaimSummarySerializer(serializers.ModelSerializer):
+    """A claim embedded in an article (``expand=claims``)."""
+
+    api_url = ApiURLField("api:claim-detail")
+    url = PageURLField()
+
+    class Meta:
+        model = Claim
+        fields = ["id", "text", "kind", "status", "amount", "unit", "updated_at", "api_url", "url"]
+
+
+class ClaimSerializer(ShapedMixin, serializers.ModelSerializer):
+    expandable = ("speaker", "subjects", "sources")
+
+    speaker = ExpandableField(EntitySummarySerializer, id_field="slug", allow_null=True)
+    subjects = ExpandableField(EntitySummarySerializer, many=True, id_field="slug")
+    sources = ExpandableField(SourceSerializer, many=True)
+    appearances = AppearanceSerializer(many=True, read_only=True)
+    amount_usd = serializers.DecimalField(read_only=True, allow_null=True, **AMOUNT)
+    api_url = ApiURLField("api:claim-detail")
+    url = PageURLField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "text",
+            "kind",
+            "status",
+            "status_note",
+            "status_changed_at",
+            "speaker",
+            "subjects",
+            "sources",
+            "appearances",
+            "amount",
+            "unit",
+            "equivalent_amount",
+            "equivalent_unit",
+            "amount_usd",
+            "figure_date",
+            "figure_date_precision",
+            "pledge_status",
+            "created_at",
+            "updated_at",
+            "api_url",
+            "url",
+        ]
+
+
+class CitationSerializer(ShapedMixin, serializers.ModelSerializer):
+    source = ExpandableField(SourceSerializer)
+
+    class Meta:
+        model = Citation
+        fields = ["number", "source"]
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CorrectionNote
+        fields = ["text", "published_at"]
+
+
+class ArticleSerializer(ShapedMixin, serializers.ModelSerializer):
+    expandable = ("event", "mentions", "sources", "claims")
+
+    event = ExpandableField(EntitySummarySerializer, id_field="slug", allow_null=True)
+    mentions = ExpandableField(EntitySummarySerializer, many=True, id_field="slug")
+    citations = CitationSerializer(many=True, read_only=True)
+    claims = ExpandableField(
+        ClaimSummarySerializer, many=True, through="claim", source="appearances"
+    )
+    corrections = CorrectionSerializer(many=True, read_only=True)
+    api_url = ApiURLField("api:article-detail", lookup_field="slug")
+    url = PageURLField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "slug",
+            "title",
+            "standfirst",
+            "body",
+            "byline",
+            "status",
+            "published_at",
+            "event",
+            "mentions",
+            "citations",
+            "claims",
+            "corrections",
+            "version",
+            "created_at",
+            "updated_at",
+            "api_url",
+            "url",
+        ]
+
+    def expand_field(self, name: str) -> None:
+        if name == "sources":  # the sources live inside the citations
+            expanded = Shape(expand=frozenset({"source"}))
+            self.fields["citations"] = CitationSerializer(many=True, read_only=True, shape=expanded)
+        else:
+            super().expand_field(name)
+
+
+class StrictWriteMixin:
+    """Refuses fields the endpoint does not write, naming them, instead of ignoring them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = [name for name, field in self.fields.items() if not field.read_only]
+            unknown = sorted(set(data) - set(writable))
+            if unknown:
+                message = f"Not writable here; send only {', '.join(writable)}."
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class ArticleWriteSerializer(StrictWriteMixin, serializers.ModelSerializer):
+    """What a PATCH may change; status changes go through the transition endpoint."""
+
+    event = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Entity.objects.filter(kind=EntityKind.EVENT),
+        allow_null=True,
+        required=False,
+    )
+    mentions = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Entity.objects.all(), many=True, required=False
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version you edited (from a GET); a newer one on the server is a 409.",
+    )
+
+    class Meta:
+        model = Article
+        fields = ["title", "standfirst", "body", "byline", "event", "mentions", "version"]
+
+
+class ArticleTransitionSerializer(StrictWriteMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=ArticleStatus.choices)
+    publish_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="With status=published: a future time schedules the article.",
+    )
+
+
+class ClaimWriteSerializer(StrictWriteMixin, serializers.Serializer):
+    """A verdict (status, status_note) or a figure change, with a correction when readers saw it."""
+
+    status = serializers.ChoiceField(choices=VerificationStatus.choices, required=False)
+    status_note = serializers.CharField(required=False, allow_blank=True)
+    amount = serializers.DecimalField(required=False, allow_null=True, **AMOUNT)
+    unit = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    equivalent_amount = serializers.DecimalField(required=False, allow_null=True, **AMOUNT)
+    equivalent_unit = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    figure_date = serializers.DateField(required=False, allow_null=True)
+    figure_date_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices, required=False, allow_blank=True
+    )
+    correction = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Correction note for readers, needed when a published claim changes.",
+    )
