@@ -14,6 +14,7 @@ from coverage_site.rest.filters import (
     IdChoiceFilter,
     QFilter,
     SlugChoiceFilter,
+    StrictFilterSet,
     UpdatedSinceFilter,
 )
 from entities.models import Entity
@@ -55,7 +56,7 @@ def _about(entity) -> Exists:
     return Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=entity))
 
 
-class ClaimFilter(django_filters.FilterSet):
+class ClaimFilter(StrictFilterSet):
     article = SlugChoiceFilter(
         queryset=visible_articles,
         method="filter_article",
@@ -118,7 +119,7 @@ class ClaimFilter(django_filters.FilterSet):
         return Q(text__icontains=word)
 
 
-class ArticleFilter(django_filters.FilterSet):
+class ArticleFilter(StrictFilterSet):
     event = _entity_choice("Event slug: articles covering it.", field_name="event")
     entity = _entity_choice(
         "Entity slug: articles covering it, mentioning it or carrying claims by or about it.",
@@ -152,7 +153,7 @@ class ArticleFilter(django_filters.FilterSet):
         return Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
 
 
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(StrictFilterSet):
     article = SlugChoiceFilter(
         queryset=visible_articles,
         method="filter_article",

@@ -28,6 +28,7 @@ from ..models import (
     ClaimAppearance,
     CorrectionNote,
     DatePrecision,
+    PledgeStatus,
     Source,
     VerificationStatus,
 )
@@ -36,7 +37,10 @@ AMOUNT = {"max_digits": 30, "decimal_places": 4}
 
 
 class SourceSerializer(ShapedMixin, serializers.ModelSerializer):
+    """A cited document; ``document_url`` is the document itself, ``url`` our page about it."""
+
     document_url = serializers.URLField(source="url", read_only=True)
+    archived_url = serializers.CharField(read_only=True, help_text="A snapshot, or empty.")
     api_url = ApiURLField("api:source-detail")
     url = PageURLField()
 
@@ -82,6 +86,8 @@ class ClaimSummarySerializer(serializers.ModelSerializer):
 
 
 class ClaimSerializer(ShapedMixin, serializers.ModelSerializer):
+    """A checkable claim: verdict, figure, speaker, subjects, sources and appearances."""
+
     expandable = ("speaker", "subjects", "sources")
 
     speaker = ExpandableField(EntitySummarySerializer, id_field="slug", allow_null=True)
@@ -89,6 +95,12 @@ class ClaimSerializer(ShapedMixin, serializers.ModelSerializer):
     sources = ExpandableField(SourceSerializer, many=True)
     appearances = AppearanceSerializer(many=True, read_only=True)
     amount_usd = serializers.DecimalField(read_only=True, allow_null=True, **AMOUNT)
+    figure_date_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices, allow_blank=True, read_only=True
+    )
+    pledge_status = serializers.ChoiceField(
+        choices=PledgeStatus.choices, allow_blank=True, read_only=True
+    )
     api_url = ApiURLField("api:claim-detail")
     url = PageURLField()
 
@@ -121,6 +133,8 @@ class ClaimSerializer(ShapedMixin, serializers.ModelSerializer):
 
 
 class CitationSerializer(ShapedMixin, serializers.ModelSerializer):
+    """Marker ``[number]`` in the body and the source it cites."""
+
     source = ExpandableField(SourceSerializer)
 
     class Meta:
@@ -129,12 +143,16 @@ class CitationSerializer(ShapedMixin, serializers.ModelSerializer):
 
 
 class CorrectionSerializer(serializers.ModelSerializer):
+    """A dated public correction."""
+
     class Meta:
         model = CorrectionNote
         fields = ["text", "published_at"]
 
 
 class ArticleSerializer(ShapedMixin, serializers.ModelSerializer):
+    """An article with its event, mentions, citations, claims (in order) and corrections."""
+
     expandable = ("event", "mentions", "sources", "claims")
 
     event = ExpandableField(EntitySummarySerializer, id_field="slug", allow_null=True)

@@ -106,3 +106,19 @@ class QFilter(django_filters.CharFilter):
         for word in value.split():
             condition &= self.parent.q_word(word)
         return qs.filter(condition)
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """An empty value is only “no filter” for text and slugs; for numbers, dates and choices
+    it is a 400, as the schema says."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, django_filters.CharFilter | SlugChoiceFilter):
+                continue
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if "" in values:
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid

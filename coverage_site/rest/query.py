@@ -24,7 +24,9 @@ def parse_list(request, name: str, allowed: list[str]) -> frozenset[str] | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    items = [item.strip() for item in raw.split(",") if item.strip()]
+    items = [item.strip() for item in raw.split(",")]
+    if "" in items:
+        raise ValidationError({name: [f"Empty item; give names from {', '.join(allowed)}."]})
     unknown = [item for item in items if item not in allowed]
     if unknown:
         raise ValidationError(
@@ -69,11 +71,11 @@ class StrictOrderingFilter(OrderingFilter):
     """
 
     def get_ordering(self, request, queryset, view):
-        raw = request.query_params.get(self.ordering_param, "")
-        fields = [f.strip() for f in raw.split(",") if f.strip()]
-        if not fields:
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
             return [*self.get_default_ordering(view)]
         allowed = self.allowed(view)
+        fields = [f.strip() for f in raw.split(",")]
         unknown = [f for f in fields if f not in allowed]
         if unknown:
             raise ValidationError(

@@ -35,10 +35,11 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         rows = data.get("results", [data]) if isinstance(data, dict) else data
+        view = (renderer_context or {}).get("view")
+        header = list(rows[0]) if rows else list(view.get_serializer().fields)
         buffer = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({key: cell(value) for key, value in row.items()})
+        writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\r\n")
+        writer.writeheader()  # even with no rows, so the file is never empty
+        for row in rows:
+            writer.writerow({key: cell(value) for key, value in row.items()})
         return buffer.getvalue().encode(self.charset)

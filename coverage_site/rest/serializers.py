@@ -92,6 +92,13 @@ class ShapedMixin:
                 if name not in shape.fields:
                     self.fields.pop(name)
 
+    def get_extra_kwargs(self) -> dict:
+        # Read-only everywhere: ``fields=`` may leave any of them out, so none is "required".
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra.setdefault(name, {})["read_only"] = True
+        return extra
+
     def expand_field(self, name: str) -> None:
         field = self.fields[name]
         self.fields[name] = type(field)(*field._args, **{**field._kwargs, "expanded": True})

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rest_framework import viewsets
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .conditional import ConditionalMixin, revision
@@ -43,6 +44,10 @@ class ApiViewSet(ConditionalMixin, viewsets.GenericViewSet):
         # Before authentication, so an unsupported method is 405 even for anonymous clients.
         if getattr(self, request.method.lower(), None) is None:
             raise MethodNotAllowed(request.method)
+        formats = [renderer.format for renderer in self.renderer_classes]
+        asked = request.query_params.get("format")
+        if asked is not None and len(formats) > 1 and asked not in formats:
+            raise ValidationError({"format": [f"Choose {' or '.join(formats)}."]})
         super().initial(request, *args, **kwargs)
         check_known_params(request, self.known_params())
         serializer_class = self.read_serializer_class()
@@ -50,6 +55,14 @@ class ApiViewSet(ConditionalMixin, viewsets.GenericViewSet):
             fields=parse_list(request, "fields", serializer_class.field_names()),
             expand=parse_list(request, "expand", list(serializer_class.expandable)) or frozenset(),
         )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400 and not isinstance(
+            getattr(request, "accepted_renderer", None), JSONRenderer
+        ):
+            request.accepted_renderer = JSONRenderer()  # errors are JSON, even for ?format=csv
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def read_serializer_class(self):
         return self.serializer_class

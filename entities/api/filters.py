@@ -5,12 +5,12 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from coverage_site.rest.filters import QFilter, UpdatedSinceFilter
+from coverage_site.rest.filters import QFilter, StrictFilterSet, UpdatedSinceFilter
 
 from ..models import Entity, EntityAlias, EntityKind
 
 
-class EntityFilter(django_filters.FilterSet):
+class EntityFilter(StrictFilterSet):
     kind = django_filters.MultipleChoiceFilter(
         choices=EntityKind.choices, help_text="Entity kind; repeat for several."
     )

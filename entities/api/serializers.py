@@ -21,6 +21,8 @@ class EntitySummarySerializer(serializers.ModelSerializer):
 
 
 class EntitySerializer(ShapedMixin, serializers.ModelSerializer):
+    """A person, organisation, place, event, project or product, with its aliases."""
+
     aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     wikidata_url = serializers.CharField(read_only=True)
     api_url = ApiURLField("api:entity-detail", lookup_field="slug")
