@@ -195,16 +195,33 @@ class ArticleSerializer(ShapedMixin, serializers.ModelSerializer):
             super().expand_field(name)
 
 
+def _json_type_ok(field: serializers.Field, value) -> bool:
+    """Is ``value`` of the JSON type the schema documents for ``field`` (no coercion)?"""
+    if value is None:
+        return True  # the field itself decides whether null is allowed
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
+        return isinstance(value, list)
+    if isinstance(field, serializers.IntegerField):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str)
+
+
 class StrictWriteMixin:
-    """Refuses fields the endpoint does not write, naming them, instead of ignoring them."""
+    """Refuses fields the endpoint does not write and values of the wrong JSON type, naming
+    them, instead of ignoring or coercing them (``"title": 0`` is not a headline)."""
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            writable = [name for name, field in self.fields.items() if not field.read_only]
-            unknown = sorted(set(data) - set(writable))
-            if unknown:
-                message = f"Not writable here; send only {', '.join(writable)}."
-                raise serializers.ValidationError({name: [message] for name in unknown})
+            writable = {name: f for name, f in self.fields.items() if not f.read_only}
+            errors = {
+                name: [f"Not writable here; send only {', '.join(writable)}."]
+                for name in sorted(set(data) - set(writable))
+            }
+            for name, value in data.items():
+                if name in writable and not _json_type_ok(writable[name], value):
+                    errors[name] = ["Wrong type: see the schema at /api/schema/."]
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
@@ -73,6 +74,7 @@ def api_exception_handler(exc: Exception, context: dict):
     return response
 
 
+@csrf_exempt  # a POST to an unknown API address is a JSON 404, not Django's CSRF page
 def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any /api/ address no route claims: a JSON 404 pointing at the API root."""
     return JsonResponse(
