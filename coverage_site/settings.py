@@ -202,6 +202,7 @@ REST_FRAMEWORK.update(
         ],
         "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
         "NUM_PROXIES": _read(env.int, "API_NUM_PROXIES", 0),
+        "TEST_REQUEST_DEFAULT_FORMAT": "json",
     }
 )
 SPECTACULAR_SETTINGS.update(

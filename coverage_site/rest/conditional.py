@@ -19,6 +19,8 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# What only a deployment changes (the schema, the API root) was last modified at start-up.
+STARTED = timezone.now()
 
 
 class PreconditionFailed(APIException):
@@ -71,6 +73,7 @@ class ConditionalMixin:
         response["ETag"] = etag
         if request.method not in ("GET", "HEAD"):
             return response
+        # No item to date the response (an empty page): "now", which never yields a false 304.
         modified = self.last_modified or timezone.now()
         response["Last-Modified"] = http_date(modified.timestamp())
         patch_cache_control(response, no_cache=True)

@@ -44,12 +44,13 @@ class ApiViewSet(ConditionalMixin, viewsets.GenericViewSet):
         # Before authentication, so an unsupported method is 405 even for anonymous clients.
         if getattr(self, request.method.lower(), None) is None:
             raise MethodNotAllowed(request.method)
+        # Before content negotiation, which would answer an unknown format with a bare 404.
+        check_known_params(request, self.known_params())
         formats = [renderer.format for renderer in self.renderer_classes]
         asked = request.query_params.get("format")
-        if asked is not None and len(formats) > 1 and asked not in formats:
+        if asked is not None and asked not in formats:
             raise ValidationError({"format": [f"Choose {' or '.join(formats)}."]})
         super().initial(request, *args, **kwargs)
-        check_known_params(request, self.known_params())
         serializer_class = self.read_serializer_class()
         self.shape = Shape(
             fields=parse_list(request, "fields", serializer_class.field_names()),
