@@ -36,8 +36,12 @@ class ApiViewSet(ConditionalMixin, viewsets.GenericViewSet):
         chosen = self.shape.fields or set(self.get_serializer_class().field_names())
         for name in chosen:
             select, prefetch = self.loading.get(name, ([], []))
-            prefetch = [p(self) if callable(p) else p for p in prefetch]
-            queryset = queryset.select_related(*select).prefetch_related(*prefetch)
+            if select:  # select_related() with no names would mean "every non-null key"
+                queryset = queryset.select_related(*select)
+            if prefetch:
+                queryset = queryset.prefetch_related(
+                    *(p(self) if callable(p) else p for p in prefetch)
+                )
         return queryset
 
     def initial(self, request, *args, **kwargs):
