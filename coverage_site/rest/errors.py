@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
@@ -74,13 +75,24 @@ def api_exception_handler(exc: Exception, context: dict):
     return response
 
 
+def _with_slash(path: str) -> str | None:
+    """``path`` + "/" if that is a real API address (API addresses end with a slash)."""
+    if path.endswith("/"):
+        return None
+    try:
+        match = resolve(path + "/")
+    except Resolver404:
+        return None
+    return None if match.func is api_not_found else path + "/"
+
+
 @csrf_exempt  # a POST to an unknown API address is a JSON 404, not Django's CSRF page
 def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any /api/ address no route claims: a JSON 404 pointing at the API root."""
-    return JsonResponse(
-        {"detail": f"No API endpoint at {request.path}. The API root /api/v1/ lists them."},
-        status=404,
-    )
+    detail = f"No API endpoint at {request.path}."
+    suggestion = _with_slash(request.path)
+    detail += f" Did you mean {suggestion}?" if suggestion else " The root /api/v1/ lists them."
+    return JsonResponse({"detail": detail}, status=404)
 
 
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -47,6 +47,12 @@ def test_every_get_has_validators_and_answers_304(anon, world, template):
     assert dated.status_code == HTTPStatus.NOT_MODIFIED
 
 
+def test_head_answers_with_the_same_validators(anon, world):
+    """HEAD gives the GET's headers without a body."""
+    url = f"/api/v1/claims/{world.verified.pk}/"
+    assert anon.head(url)["ETag"] == anon.get(url)["ETag"]
+
+
 def test_last_modified_is_the_newest_item_shown(anon, world):
     """A detail's Last-Modified is its updated_at."""
     stamp = dt.datetime(2025, 11, 1, 12, tzinfo=dt.UTC)

@@ -123,6 +123,16 @@ def test_unknown_api_addresses_are_json_404s(anon, settings, path, debug):
     assert "detail" in response.json()
 
 
+def test_a_missing_trailing_slash_is_pointed_out(anon):
+    """API addresses end with a slash; the 404 says which address was meant."""
+    response = anon.get("/api/v1/claims")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert (
+        response.json()["detail"]
+        == "No API endpoint at /api/v1/claims. Did you mean /api/v1/claims/?"
+    )
+
+
 def test_post_to_an_unknown_api_address_is_a_json_404_not_a_csrf_page(anon):
     """No CSRF HTML page under /api/."""
     response = anon.post("/api/v1/nothing-here/", {})
