@@ -7,7 +7,7 @@ so an unknown or unpublished one is the same 400, and nothing hidden is revealed
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from coverage_site.rest.filters import (
     AmountFilter,
@@ -96,21 +96,21 @@ class ClaimFilter(StrictFilterSet):
         model = Claim
         fields: list[str] = []
 
-    def filter_article(self, queryset, name, value):
+    def filter_article(self, queryset, name, value) -> QuerySet:
         appears = ClaimAppearance.objects.filter(claim=OuterRef("pk"), article=value)
         return queryset.filter(Exists(appears))
 
-    def filter_entity(self, queryset, name, value):
+    def filter_entity(self, queryset, name, value) -> QuerySet:
         return queryset.filter(Q(speaker=value) | _about(value))
 
-    def filter_subject(self, queryset, name, value):
+    def filter_subject(self, queryset, name, value) -> QuerySet:
         return queryset.filter(_about(value))
 
-    def filter_usd(self, queryset, name, value):
+    def filter_usd(self, queryset, name, value) -> QuerySet:
         lookup = "gte" if name == "amount_usd_min" else "lte"
         return queryset.with_amount_usd().filter(**{f"amount_usd_value__{lookup}": value})
 
-    def filter_source(self, queryset, name, value):
+    def filter_source(self, queryset, name, value) -> QuerySet:
         backed = ClaimSource.objects.filter(claim=OuterRef("pk"), source=value)
         return queryset.filter(Exists(backed))
 
@@ -142,7 +142,7 @@ class ArticleFilter(StrictFilterSet):
         model = Article
         fields: list[str] = []
 
-    def filter_entity(self, queryset, name, value):
+    def filter_entity(self, queryset, name, value) -> QuerySet:
         mentioned = Article.mentions.through.objects.filter(article=OuterRef("pk"), entity=value)
         claims = Claim.objects.filter(Q(speaker=value) | _about(value))
         carries = ClaimAppearance.objects.filter(article=OuterRef("pk"), claim__in=claims)
@@ -174,7 +174,7 @@ class SourceFilter(StrictFilterSet):
         model = Source
         fields: list[str] = []
 
-    def filter_article(self, queryset, name, value):
+    def filter_article(self, queryset, name, value) -> QuerySet:
         cited = Citation.objects.filter(source=OuterRef("pk"), article=value)
         return queryset.filter(Exists(cited))
 

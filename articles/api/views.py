@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from coverage_site.rest.pagination import CursorPagination
 from coverage_site.rest.query import StrictOrderingFilter
@@ -61,11 +62,11 @@ class ClaimViewSet(ApiViewSet):
         "appearances": ([], [_visible_appearances]),
     }
 
-    def visible(self):
+    def visible(self) -> QuerySet:
         return Claim.objects.visible_to(self.request.user)
 
     @extend_schema(request=ClaimWriteSerializer, responses=ClaimSerializer)
-    def partial_update(self, request, *args, **kwargs):
+    def partial_update(self, request, *args, **kwargs) -> Response:
         """Record a verdict (fact-checkers, editors) or change a figure (reporters, editors)."""
         claim = self.get_object()
         body = ClaimWriteSerializer(data=request.data)
@@ -127,14 +128,14 @@ class ArticleViewSet(ApiViewSet):
         "corrections": ([], ["corrections"]),
     }
 
-    def visible(self):
+    def visible(self) -> QuerySet:
         return Article.objects.visible_to(self.request.user)
 
-    def _reloaded(self, article: Article):
+    def _reloaded(self, article: Article) -> Response:
         return self.item_response(self.load(Article.objects.all()).get(pk=article.pk))
 
     @extend_schema(request=ArticleWriteSerializer, responses=ArticleSerializer)
-    def partial_update(self, request, *args, **kwargs):
+    def partial_update(self, request, *args, **kwargs) -> Response:
         """Edit the text or links (reporters, editors); a stale ``version`` is a 409."""
         article = self.get_object()
         if not roles.may_edit_content(request.user):
@@ -159,7 +160,7 @@ class ArticleViewSet(ApiViewSet):
 
     @extend_schema(request=ArticleTransitionSerializer, responses=ArticleSerializer)
     @action(detail=True, methods=["post"])
-    def transition(self, request, *args, **kwargs):
+    def transition(self, request, *args, **kwargs) -> Response:
         """Move through the workflow; publishing, unpublishing and archiving are for editors."""
         article = self.get_object()
         body = ArticleTransitionSerializer(data=request.data)
@@ -188,5 +189,5 @@ class SourceViewSet(ApiViewSet):
     ordering_fields = ["title", "published_on", "updated_at", "created_at"]
     ordering = ["title", "id"]
 
-    def visible(self):
+    def visible(self) -> QuerySet:
         return Source.objects.visible_to(self.request.user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.db.models import QuerySet
 from rest_framework import viewsets
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -25,13 +26,14 @@ class ApiViewSet(ConditionalMixin, viewsets.GenericViewSet):
     loading: ClassVar[dict[str, tuple[list, list]]] = {}  # prefetches may be callables(view)
     shape = Shape()
 
-    def visible(self):
+    def visible(self) -> QuerySet:
+        """The items this request's user may see (from the models' visibility methods)."""
         raise NotImplementedError
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return self.load(self.visible())
 
-    def load(self, queryset):
+    def load(self, queryset: QuerySet) -> QuerySet:
         """Apply the joins and prefetches the chosen fields need."""
         chosen = self.shape.fields or set(self.get_serializer_class().field_names())
         for name in chosen:
@@ -94,12 +96,12 @@ class ApiViewSet(ConditionalMixin, viewsets.GenericViewSet):
         kwargs.setdefault("shape", self.shape)
         return super().get_serializer(*args, **kwargs)
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         self.last_modified = max((item.updated_at for item in page), default=None)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request, *args, **kwargs) -> Response:
         return self.item_response(self.get_object())
 
     def item_response(self, obj) -> Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from coverage_site.rest.filters import QFilter, StrictFilterSet, UpdatedSinceFilter
 
@@ -25,7 +25,7 @@ class EntityFilter(StrictFilterSet):
         model = Entity
         fields: list[str] = []
 
-    def filter_name(self, queryset, name, value):
+    def filter_name(self, queryset, name, value) -> QuerySet:
         return queryset.filter(pk__in=Entity.objects.matching_name(value).values("pk"))
 
     @staticmethod

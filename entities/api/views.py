@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 
 from coverage_site.rest.query import StrictOrderingFilter
@@ -23,5 +24,5 @@ class EntityViewSet(ApiViewSet):
     ordering = ["name", "id"]
     loading = {"aliases": ([], ["aliases"])}
 
-    def visible(self):
+    def visible(self) -> QuerySet:
         return Entity.objects.visible_to(self.request.user)

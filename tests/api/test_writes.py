@@ -5,9 +5,11 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from articles.models import Article, ArticleStatus, Claim, CorrectionNote, VerificationStatus
-from tests.factories import ClaimAppearanceFactory, ClaimFactory, ClaimSourceFactory
+from tests.factories import ClaimAppearanceFactory, ClaimFactory, ClaimSourceFactory, editor
 
 from .conftest import client_for
 
@@ -240,8 +242,6 @@ def test_account_without_a_role_cannot_write(reader_client, world):
 
 def test_inactive_users_token_is_refused(world):
     """A deactivated account's token no longer works."""
-    from tests.factories import editor
-
     user = editor(is_active=False)
     response = client_for(user).get("/api/v1/claims/")
     assert response.status_code == HTTPStatus.UNAUTHORIZED
@@ -253,3 +253,14 @@ def test_unsupported_methods_are_405_even_anonymously(anon, world):
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert response["Allow"] == "GET, HEAD, PATCH, OPTIONS"
     assert response["Content-Type"] == "application/json"
+
+
+def test_tokens_are_issued_in_the_admin(admin_client, world):
+    """An administrator creates a token in the admin; it then authenticates API writes."""
+    user = editor(username="desk-editor")
+    response = admin_client.post("/admin/authtoken/tokenproxy/add/", {"user": user.pk})
+    assert response.status_code == HTTPStatus.FOUND
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=user).key}")
+    response = api.post("/api/v1/articles/draft-scoop/transition/", {"status": "in_review"})
+    assert response.status_code == HTTPStatus.OK
