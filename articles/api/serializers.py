@@ -6,6 +6,7 @@ only carry values: every change goes through ``articles.services``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from rest_framework import serializers
@@ -225,16 +226,27 @@ class StrictWriteMixin:
         return super().to_internal_value(data)
 
 
+class SlugField(serializers.SlugRelatedField):
+    """A related item by slug; a NUL character is refused before PostgreSQL would choke."""
+
+    default_error_messages = {"null_characters": "Null characters are not allowed."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")
+        return super().to_internal_value(data)
+
+
 class ArticleWriteSerializer(StrictWriteMixin, serializers.ModelSerializer):
     """What a PATCH may change; status changes go through the transition endpoint."""
 
-    event = serializers.SlugRelatedField(
+    event = SlugField(
         slug_field="slug",
         queryset=Entity.objects.filter(kind=EntityKind.EVENT),
         allow_null=True,
         required=False,
     )
-    mentions = serializers.SlugRelatedField(
+    mentions = SlugField(
         slug_field="slug", queryset=Entity.objects.all(), many=True, required=False
     )
     version = serializers.IntegerField(
@@ -255,6 +267,14 @@ class ArticleTransitionSerializer(StrictWriteMixin, serializers.Serializer):
         allow_null=True,
         help_text="With status=published: a future time schedules the article.",
     )
+
+    def validate_publish_at(self, value):
+        if value is not None:
+            try:
+                value.astimezone(dt.UTC)
+            except OverflowError:
+                raise serializers.ValidationError("Out of range once converted to UTC.") from None
+        return value
 
 
 class ClaimWriteSerializer(StrictWriteMixin, serializers.Serializer):

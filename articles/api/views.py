@@ -48,6 +48,7 @@ class ClaimViewSet(ApiViewSet):
     """Checkable claims with their verdicts, figures, sources and where they appear."""
 
     serializer_class = ClaimSerializer
+    lookup_value_regex = "[0-9]+"
     renderer_classes = [JSONRenderer, CSVRenderer]
     pagination_class = CursorPagination
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
@@ -107,6 +108,7 @@ class ArticleViewSet(ApiViewSet):
 
     serializer_class = ArticleSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = ArticleFilter
     ordering_fields = ["published_at", "updated_at", "created_at", "title"]
@@ -184,6 +186,7 @@ class SourceViewSet(ApiViewSet):
     """Documents cited by the coverage: articles, filings, releases."""
 
     serializer_class = SourceSerializer
+    lookup_value_regex = "[0-9]+"
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = SourceFilter
     ordering_fields = ["title", "published_on", "updated_at", "created_at"]

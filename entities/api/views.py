@@ -18,6 +18,7 @@ class EntityViewSet(ApiViewSet):
 
     serializer_class = EntitySerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # anything else is a JSON 404 without a query
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = EntityFilter
     ordering_fields = ["name", "kind", "updated_at", "created_at"]

@@ -107,6 +107,8 @@ def test_a_page_past_the_end_is_a_json_404(anon, world):
     [
         "/api/v1/nothing-here/",
         "/api/v1/entities/a.b/",
+        "/api/v1/entities/nul%00byte/",
+        "/api/v1/articles/caf%C3%A9/",
         "/api/v1/claims/not-a-number/",
         "/api/v1/claims/99999999999999999999999/",
         "/api/v2/",
@@ -151,6 +153,29 @@ def test_not_acceptable_is_json(anon, world):
     response = anon.get("/api/v1/entities/", HTTP_ACCEPT="application/xml")
     assert response.status_code == HTTPStatus.NOT_ACCEPTABLE
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"event": "nul\x00"}, "event"),
+        ({"mentions": ["nul\x00"]}, "mentions"),
+        ({"title": "nul\x00"}, "title"),
+    ],
+)
+def test_nul_characters_in_bodies_are_a_400(editor_client, world, body, field):
+    """PostgreSQL cannot store NUL; the API refuses it before any query."""
+    response = editor_client.patch("/api/v1/articles/draft-scoop/", body)
+    assert_names(response, field)
+
+
+def test_publish_time_out_of_range_is_a_400(editor_client, world):
+    """A time that overflows once converted to UTC names publish_at."""
+    response = editor_client.post(
+        "/api/v1/articles/draft-scoop/transition/",
+        {"status": "published", "publish_at": "9999-12-31T23:59:59-23:00"},
+    )
+    assert_names(response, "publish_at")
 
 
 def test_malformed_json_body_is_a_400(editor_client, world):
