@@ -60,7 +60,7 @@ def list_param(name: str, allowed: list[str], description: str) -> dict:
         "description": description,
         "style": "form",
         "explode": False,
-        "schema": {"type": "array", "items": {"type": "string", "enum": allowed}},
+        "schema": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": allowed}},
     }
 
 
