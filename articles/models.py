@@ -322,6 +322,18 @@ class ClaimQuerySet(models.QuerySet):
             | Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=inner))
         )
 
+    def about(self, entity) -> ClaimQuerySet:
+        """Claims whose subjects include ``entity``."""
+        return self.filter(
+            Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=entity))
+        )
+
+    def appearing_in(self, article) -> ClaimQuerySet:
+        """Claims with an appearance in ``article``."""
+        return self.filter(
+            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article=article))
+        )
+
     def with_amount_usd(self) -> ClaimQuerySet:
         """Annotate ``amount_usd_value``: the figure in US dollars as stated (see amount_usd)."""
         return self.annotate(
