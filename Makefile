@@ -65,3 +65,16 @@ format: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Load benchmark on PostgreSQL, Redis (db 6) and gunicorn; wrk comes from Debian (installed when
+# missing, as root). Not part of `make test`. BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes tenth".
+bench: install
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else \
+			echo "make bench needs wrk: sudo apt-get install -y wrk" >&2; exit 1; \
+		fi; \
+	}
+	mkdir -p var
+	$(PY) -m bench.run $(BENCH_ARGS)

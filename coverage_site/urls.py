@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,3 +14,6 @@ urlpatterns = [
 
 admin.site.site_header = "Summit Coverage — editors"
 admin.site.site_title = "Summit Coverage"
+
+if settings.BENCH_BARE_VIEW:  # `make bench` only; off unless the environment turns it on
+    urlpatterns.append(path("", include("bench.urls")))
