@@ -196,6 +196,7 @@ def measure(server: Server, endpoint: Endpoint, manifest: dict, size: str, args)
         "path": endpoint.path,
         "target": endpoint.target,
         "available": False,
+        "load_average": round(os.getloadavg()[0], 2),  # this run's own load included
     }
     urls = expand(endpoint, manifest)
     warm, measured = (urls[:SAMPLE_URLS], urls[SAMPLE_URLS:]) if endpoint.rotate else (urls, urls)
@@ -203,7 +204,7 @@ def measure(server: Server, endpoint: Endpoint, manifest: dict, size: str, args)
         return {**result, "note": "no public article to request"}
     status, _ = load.fetch(server.base + warm[0])
     if status == 200:
-        repeat = warm if endpoint.rotate else warm * 10
+        repeat = (warm[1:] or warm) if endpoint.rotate else warm * 10  # after the first request
         status, queries = load.sample(server.base, repeat)
     result["status"] = status
     if status != 200:
@@ -269,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     preflight(args)
     started = time.monotonic()
+    initial_load = os.getloadavg()[0]
     secret_key = secrets.token_urlsafe(50)
     results, seed_imports, data = [], [], {}
     for size in args.sizes:
@@ -280,17 +282,19 @@ def main(argv: list[str] | None = None) -> int:
         for result in size_results:
             result["meets"] = report.verdicts(result)
         out(f"\n{_heading(size, manifest, args)}\n{report.format_results(results, size)}")
+
     growth = report.growths(results)
     if growth:
         out(
-            f"\nGrowth from one tenth to full size (x times; {report.GROWTH_TARGET}x or more "
-            "misses the target)"
+            "\nGrowth from one tenth to full size, x times (target: time/req vs bare and "
+            f"queries under {report.GROWTH_TARGET}x)"
         )
         out(report.format_growth(growth))
     out()
     for seed_import in seed_imports:
         out(report.format_seed_import(seed_import))
-    _write(args, results, growth, seed_imports, data, time.monotonic() - started)
+    out(_load_note(initial_load))
+    _write(args, results, growth, seed_imports, data, time.monotonic() - started, initial_load)
     out(f"\nWrote {args.output} in {time.monotonic() - started:.0f} s. "
         "On a shared machine compare ratios, not absolute rates, across runs.")  # fmt: skip
     return 0
@@ -307,7 +311,26 @@ def _heading(size: str, manifest: dict, args) -> str:
     )
 
 
-def _write(args, results, growth, seed_imports, data, seconds: float) -> None:
+def _load_note(load_average: float) -> str:
+    """Other work on the machine when the run started, which the figures share the CPUs with."""
+    cpus = os.cpu_count() or 1
+    line = f"Load average when make bench started: {load_average:.1f} on {cpus} CPUs"
+    if load_average > cpus / 2:
+        return line + " (other work was running: rates and p99 are pessimistic, ratios less so)."
+    return line + "."
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def _write(args, results, growth, seed_imports, data, seconds: float, load_average: float):
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
@@ -326,13 +349,14 @@ def _write(args, results, growth, seed_imports, data, seconds: float) -> None:
             "seed_import_s": report.SEED_IMPORT_TARGET_S,
             "share_of_bare": {e.key: e.target for e in ENDPOINTS if e.target is not None},
         },
+        "load_average_at_start": round(load_average, 2),
         "data": data,
         "run_seconds": round(seconds),
         "bare_endpoint": BARE.path,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     payload = {"meta": meta, "results": results, "growth": growth, "seed_import": seed_imports}
-    args.output.write_text(json.dumps(payload, indent=1) + "\n")
+    args.output.write_text(json.dumps(_rounded(payload), indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ def test_growth_is_how_much_worse_each_figure_gets_at_full_size():
     full = _result("article", "full", 200.0, p50_ms=12.0, p99_ms=50.0, peak_worker_rss_mb=75.0)
     growth = report.growth(tenth, full)
     assert growth["time_per_request"] == pytest.approx(1.5)
+    assert growth["time_per_request_vs_bare"] is None  # no bare view measured
     assert growth["p50_ms"] == pytest.approx(1.2)
     assert growth["p99_ms"] == pytest.approx(2.5)
     assert growth["queries_per_request"] == 1.0
@@ -63,6 +64,21 @@ def test_growth_target_is_met_below_one_and_a_half_and_flags_query_growth():
     )
     assert n_plus_one["queries_per_request"] == pytest.approx(8.5)
     assert n_plus_one["meets_target"] is False
+
+
+def test_growth_against_the_bare_view_cancels_a_machine_that_slowed_down():
+    """Bare and endpoint both 1.6x slower at full size: the data cost nothing, target met."""
+    results = [
+        _result("bare", "tenth", 1000.0),
+        _result("article", "tenth", 320.0),
+        _result("bare", "full", 625.0),
+        _result("article", "full", 200.0),
+    ]
+    report.add_ratios(results)
+    article = report.growths(results)[1]
+    assert article["time_per_request"] == pytest.approx(1.6)
+    assert article["time_per_request_vs_bare"] == pytest.approx(1.0)
+    assert article["meets_target"] is True
 
 
 def test_growth_of_zero_queries_is_flat():
@@ -123,6 +139,7 @@ def test_growth_table_prints_each_factor_and_the_verdict():
         "endpoint": "article",
         "label": "article page",
         "time_per_request": 1.5,
+        "time_per_request_vs_bare": 1.4,
         "p50_ms": 1.2,
         "p99_ms": 2.5,
         "queries_per_request": 1.0,
@@ -132,7 +149,7 @@ def test_growth_table_prints_each_factor_and_the_verdict():
     lines = report.format_growth([row]).splitlines()
     assert lines[0].startswith("endpoint") and "target < 1.5x" in lines[0]
     assert lines[1] == (
-        "article page                     1.50x   1.20x   2.50x    1.00x       —  MISSED"
+        "article page                   1.50x    1.40x   1.20x   2.50x    1.00x       —  MISSED"
     )
 
 
