@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 setup: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_report $(SEED) --status published
 	$(PY) manage.py create_demo_users
 
 run: setup
@@ -66,8 +67,9 @@ format: install
 clean:
 	rm -rf $(VENV) var .pytest_cache
 
-# Load benchmark on PostgreSQL, Redis (db 6) and gunicorn; wrk comes from Debian (installed when
-# missing, as root). Not part of `make test`. BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes tenth".
+# Benchmarks print figures, never assert them (timings are not tests); not part of `make test`.
+# The seed import alone, then load on PostgreSQL, Redis (db 6) and gunicorn; wrk comes from Debian
+# (installed when missing, as root). BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes tenth".
 bench: install
 	@command -v wrk >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then \
@@ -77,4 +79,5 @@ bench: install
 		fi; \
 	}
 	mkdir -p var
+	$(PY) bench/seed_import.py
 	$(PY) -m bench.run $(BENCH_ARGS)

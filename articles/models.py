@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -22,6 +23,10 @@ from .source_urls import normalise_url
 
 
 class SourceQuerySet(models.QuerySet):
+    def matching_url(self, url: str) -> SourceQuerySet:
+        """The source stored for ``url`` once normalised (empty if none)."""
+        return self.filter(url=normalise_url(url))
+
     def public(self) -> SourceQuerySet:
         """Sources cited by published articles or backing published claims."""
         return self.filter(
@@ -92,6 +97,10 @@ class ArticleStatus(models.TextChoices):
     IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
     ARCHIVED = "archived", "Archived"
+
+
+# Statuses in which readers have (or had) an article in front of them.
+PUBLIC_STATUSES = (ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -475,6 +484,14 @@ class CorrectionNote(models.Model):
 
     def __str__(self) -> str:
         return f"Correction to {self.article} ({self.published_at:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        article = getattr(self, "article", None)
+        if article is not None and article.status not in PUBLIC_STATUSES:
+            raise ValidationError(
+                "Corrections are for published articles; this one is "
+                f"{article.get_status_display().lower()}, so edit it directly."
+            )
 
 
 class ArticleTransition(models.Model):

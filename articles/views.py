@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
 from .models import Article, Claim, Source
+from .presenters import article_page_context
 
 
 class HomeView(ListView):
@@ -19,6 +20,9 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return Article.objects.published().with_related()
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **article_page_context(self.object)}
 
 
 def claim_detail(request, pk: int):

@@ -42,5 +42,11 @@ ENDPOINTS: list[Endpoint] = [
 # Commands that do not exist are reported and skipped.
 POST_BUILD_COMMANDS: list[list[str]] = []
 
-# The seed import timed against the "< 1 s" target: a management command and its arguments.
-SEED_IMPORT = ["import_report", "articles/seed/apec-ceo-summit-2025-report.txt"]
+# The seed import timed against the "< 1 s" target, as `make setup` runs it: a management command
+# and its arguments.
+SEED_IMPORT = [
+    "import_report",
+    "articles/seed/apec-ceo-summit-2025-report.txt",
+    "--status",
+    "published",
+]

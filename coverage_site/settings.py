@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    "axes",
     "entities",
     "articles",
 ]
@@ -111,6 +112,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "coverage_site.urls"
@@ -201,6 +208,19 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Proxies in front of the app whose X-Forwarded-For entries are trusted (the load balancer).
+NUM_PROXIES = _read(env.int, "NUM_PROXIES", 0 if DEBUG else 1)
+
+# Brute force: five failed admin logins for one username from one address lock that pair out
+# for fifteen minutes (django-axes). Locking by username alone would let anyone lock an editor out.
+AXES_FAILURE_LIMIT = _read(env.int, "AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "coverage_site.client_ip.axes_client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Security headers. Every page works under this policy: no inline script, no third-party origin.
 CONTENT_SECURITY_POLICY = {

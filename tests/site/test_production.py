@@ -56,7 +56,7 @@ def production_env(tmp_path_factory):
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     env.pop("CACHE_URL", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest; not deployed
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the in-process browser tests only
     return env
 
 
