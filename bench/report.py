@@ -173,7 +173,8 @@ def format_seed_import(seed: dict) -> str:
         return f"seed import ({seed['size']}): not available ({seed.get('reason', 'no command')})"
     seconds = seed["seconds"]
     met = _mark(seconds < SEED_IMPORT_TARGET_S)
+    cold = f", first run {seed['first_seconds']:.3f} s" if "first_seconds" in seed else ""
     return (
-        f"seed import ({seed['size']}): {seconds:.3f} s "
+        f"seed import ({seed['size']}): median {seconds:.3f} s of {seed.get('runs', 1)}{cold} "
         f"(target < {SEED_IMPORT_TARGET_S:.0f} s {met})"
     )
