@@ -13,6 +13,12 @@ from .models import EVENT_TYPES, ChangeEvent, WebhookAttempt, WebhookDelivery, W
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL",
+        max_length=1000,
+        assume_scheme="https",
+        help_text="http(s) address that receives POSTs, e.g. “https://client.example.org/hooks”.",
+    )
     events = forms.MultipleChoiceField(
         choices=[(name, name) for name in EVENT_TYPES],
         widget=forms.CheckboxSelectMultiple,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from articles.models import (
     Article,
@@ -24,9 +24,7 @@ KINDS = {
     Entity: ObjectKind.ENTITY,
     Source: ObjectKind.SOURCE,
 }
-# Rows that link objects: which foreign keys point at which kind. Listening to the automatic
-# many-to-many tables too makes Django delete their rows one by one, with signals, when an
-# entity, claim or article is deleted, so cascaded unlinking is noted as well.
+# Rows that link objects: which foreign keys point at which kind.
 LINKS = {
     Citation: {"article_id": ObjectKind.ARTICLE, "source_id": ObjectKind.SOURCE},
     ClaimSource: {"claim_id": ObjectKind.CLAIM, "source_id": ObjectKind.SOURCE},
@@ -45,6 +43,14 @@ def object_changed(sender, instance, using, **kwargs) -> None:
 def link_changed(sender, instance, using, **kwargs) -> None:
     for field, kind in LINKS[sender].items():
         touch(kind, [getattr(instance, field)], using=using)
+
+
+def entity_deleting(sender, instance, using, **kwargs) -> None:
+    # Deleting an entity drops its subject and mention rows without any signal (Django sends
+    # none for automatic many-to-many tables), so note the claims and articles now.
+    touch(ObjectKind.CLAIM, instance.claims_about.values_list("pk", flat=True), using=using)
+    articles = instance.mentioned_in_articles.values_list("pk", flat=True)
+    touch(ObjectKind.ARTICLE, articles, using=using)
 
 
 def many_to_many_changed(sender, instance, action, model, pk_set, using, **kwargs) -> None:
@@ -70,7 +76,7 @@ def connect() -> None:
         post_delete.connect(
             object_changed, sender=model, dispatch_uid=f"sync-delete-{model.__name__}"
         )
-    for through in LINKS:
+    for through in (model for model in LINKS if not model._meta.auto_created):
         name = through._meta.label
         post_save.connect(link_changed, sender=through, dispatch_uid=f"sync-save-{name}")
         post_delete.connect(link_changed, sender=through, dispatch_uid=f"sync-delete-{name}")
@@ -80,3 +86,4 @@ def connect() -> None:
             sender=field.through,
             dispatch_uid=f"sync-m2m-{field.through._meta.label}",
         )
+    pre_delete.connect(entity_deleting, sender=Entity, dispatch_uid="sync-entity-deleting")

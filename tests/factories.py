@@ -159,3 +159,13 @@ class ClaimAppearanceFactory(factory.django.DjangoModelFactory[ClaimAppearance])
     passage = factory.LazyAttribute(lambda a: a.claim.text)
     section = ""
     position = factory.Sequence(lambda n: n + 1)
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sync.WebhookEndpoint"
+
+    owner = factory.SubFactory(UserFactory)
+    url = factory.Sequence(lambda n: f"https://hooks.example.org/in/{n}")
+    description = factory.Sequence(lambda n: f"Mirror {n}")
+    events = factory.LazyFunction(lambda: ["article.published", "claim.created"])
