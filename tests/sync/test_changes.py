@@ -45,7 +45,7 @@ def test_drafts_produce_no_events(commit):
 
 
 def test_publishing_announces_article_and_what_it_makes_public(commit, an_editor):
-    """Publishing emits created events: sources and entities first, then claims, then the article."""
+    """Publishing emits created: sources and entities first, then claims, then the article."""
     with commit():
         speaker = PersonFactory()
         article, claim, source = article_with_claim(claim_kwargs={"speaker": speaker})
@@ -91,7 +91,9 @@ def test_deleting_a_published_article_records_deleted_tombstones(commit, an_edit
     article_id = article.pk
     with commit():
         article.delete()
-    tombstones = {(e.kind, e.object_id): e.action for e in ChangeEvent.objects.filter(payload__isnull=True)}
+    tombstones = {
+        (e.kind, e.object_id): e.action for e in ChangeEvent.objects.filter(payload__isnull=True)
+    }
     assert tombstones[("article", article_id)] == "deleted"
     assert tombstones[("claim", claim.pk)] == "unpublished"
 
@@ -243,3 +245,32 @@ def test_reconcile_repairs_changes_made_without_signals(commit, an_editor):
         "Changed behind the feed's back.",
     )
     assert changes_reconcile() == []
+
+
+def test_deleting_a_published_article_unpublishes_entities_only_it_named(commit, an_editor):
+    """Event and mentioned entities of a deleted article leave the feed (their links are gone)."""
+    with commit():
+        event, mentioned = EntityFactory(kind="event"), EntityFactory()
+        article, _claim, _source = article_with_claim(event=event)
+        article.mentions.add(mentioned)
+    with commit():
+        article_publish(article=article, by=an_editor)
+    with commit():
+        article.delete()
+    gone = ChangeEvent.objects.filter(kind="entity", action="unpublished")
+    assert set(gone.values_list("object_id", flat=True)) == {event.pk, mentioned.pk}
+
+
+def test_deleting_a_public_claim_unpublishes_its_speaker_and_subjects(commit, an_editor):
+    """A deleted claim's speaker and subjects leave the feed when nothing else makes them public."""
+    with commit():
+        speaker, subject = PersonFactory(), EntityFactory()
+        article, claim, _source = article_with_claim(claim_kwargs={"speaker": speaker})
+        claim.subjects.add(subject)
+    with commit():
+        article_publish(article=article, by=an_editor)
+    with commit():
+        claim.delete()
+    gone = ChangeEvent.objects.filter(kind="entity", action="unpublished")
+    assert set(gone.values_list("object_id", flat=True)) == {speaker.pk, subject.pk}
+    assert ChangeEvent.objects.filter(kind="claim").latest("id").action == "deleted"
