@@ -23,10 +23,13 @@ setup: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py sync_reconcile
 
 run: setup
 	@echo "Serving Summit Coverage at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Task queue worker (huey, storage var/tasks.sqlite3) runs alongside; it stops with the server."
+	$(PY) manage.py run_huey & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root, as in CI).
 browser-deps:

@@ -215,3 +215,12 @@ WEBHOOKS_MAX_ATTEMPTS = _read(env.int, "WEBHOOKS_MAX_ATTEMPTS", 8)
 WEBHOOKS_RETRY_BASE_SECONDS = _read(env.int, "WEBHOOKS_RETRY_BASE_SECONDS", 60)
 WEBHOOKS_TIMEOUT_SECONDS = _read(env.int, "WEBHOOKS_TIMEOUT_SECONDS", 10)
 WEBHOOKS_MAX_ENDPOINTS_PER_OWNER = 20
+# The queue worker logs failures; HUEY_LOG_LEVEL=INFO also shows every task it runs.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "huey": {
+        "handlers": ["console"],
+        "level": env.str("HUEY_LOG_LEVEL", default="WARNING"),
+        "propagate": False,
+    },
+}
