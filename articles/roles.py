@@ -97,6 +97,7 @@ WEBHOOK_EDITOR_PERMISSIONS = [
     "view_webhookendpoint",
     "change_webhookdelivery",
     "view_webhookdelivery",
+    "view_webhookattempt",
     "view_changeevent",
 ]
 

@@ -193,7 +193,7 @@ class WebhookDelivery(models.Model):
     event = models.ForeignKey(
         ChangeEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )
-    event_type = models.CharField("event", max_length=40)
+    event_type = models.CharField("event name", max_length=40)
     payload = models.JSONField(
         encoder=DjangoJSONEncoder, help_text="The body: current and previous state."
     )
