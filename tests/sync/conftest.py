@@ -22,6 +22,16 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def empty_task_queue():
+    """Tasks scheduled for later (retries) stay in the in-memory queue; start each test empty."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
+    yield
+    HUEY.flush()
+
+
 @pytest.fixture
 def commit(django_capture_on_commit_callbacks):
     """``with commit():`` runs the block as one transaction and then its on-commit callbacks."""

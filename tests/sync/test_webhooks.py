@@ -11,12 +11,14 @@ from http.server import HTTPServer
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from articles.models import VerificationStatus
+from articles.roles import EDITOR, ROLE_PERMISSIONS
 from articles.services import article_publish, claim_set_status
 from sync.models import DeliveryStatus, WebhookDelivery
 from sync.services import webhook_deliveries_resend, webhook_deliveries_send_due
@@ -205,12 +207,21 @@ def test_inactive_endpoints_receive_nothing(receiver, commit, an_editor):
     assert receiver.requests == []
 
 
+def _editor_with_real_commits():
+    # Transactional tests run after others have flushed the database, roles included.
+    group, _ = Group.objects.get_or_create(name=EDITOR)
+    permissions = Permission.objects.filter(
+        content_type__app_label__in=["articles", "entities"],
+        codename__in=ROLE_PERMISSIONS[EDITOR],
+    )
+    group.permissions.set(permissions)
+    return UserFactory(role=EDITOR)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_nothing_is_sent_when_the_transaction_rolls_back(receiver, settings):
     """With real commits: a rolled-back publish sends nothing; the committed one is delivered."""
-    from tests.factories import editor
-
-    the_editor = editor()
+    the_editor = _editor_with_real_commits()
     WebhookEndpointFactory(url=receiver.url, events=["article.published", "claim.created"])
     article, _claim, _source = article_with_claim()  # autocommit: each save commits
     with pytest.raises(RuntimeError), transaction.atomic():
