@@ -38,7 +38,23 @@ CURRENCY_WORDS = {
     "renminbi": "CNY",
 }
 ISO_CODES = ("USD", "KRW", "EUR", "JPY", "GBP", "CNY", "TWD", "SGD", "AUD", "CAD", "HKD", "INR")
-PHYSICAL_UNITS = {"mw": "MW", "gw": "GW", "kw": "kW", "mwh": "MWh", "gwh": "GWh", "twh": "TWh"}
+PHYSICAL_UNITS = {
+    "mw": "MW",
+    "gw": "GW",
+    "kw": "kW",
+    "mwh": "MWh",
+    "gwh": "GWh",
+    "twh": "TWh",
+    "megawatts": "MW",
+    "megawatt": "MW",
+    "gigawatts": "GW",
+    "gigawatt": "GW",
+    "kilowatts": "kW",
+    "kilowatt": "kW",
+    "megawatt-hours": "MWh",
+    "gigawatt-hours": "GWh",
+    "terawatt-hours": "TWh",
+}
 COUNT_NOUNS = {
     "gpus": "GPU",
     "gpu": "GPU",
@@ -62,7 +78,32 @@ COUNT_NOUNS = {
     "delegates": "delegate",
     "participants": "participant",
     "countries": "country",
+    "economies": "economy",
+    "people": "person",
+    "users": "user",
+    "customers": "customer",
+    "members": "member",
+    "visitors": "visitor",
+    "attendees": "attendee",
+    "ceos": "CEO",
+    "leaders": "leader",
+    "factories": "factory",
+    "plants": "plant",
+    "fabs": "fab",
+    "sites": "site",
+    "campuses": "campus",
+    "projects": "project",
+    "agreements": "agreement",
+    "deals": "deal",
+    "partnerships": "partnership",
+    "patents": "patent",
+    "models": "model",
+    "accelerators": "accelerator",
 }
+# A one-word modifier between a count and its noun: “35,000 more GPUs”, “5,000 H100 GPUs”.
+COUNT_MODIFIERS = r"more|new|additional|advanced|high-end|member|AI|[A-Z][\w-]*|\w*\d\w*"
+# Words before a bare year that make it a date, not a count: “in 2025 GPUs were scarce”.
+DATE_WORDS = frozenset({"in", "by", "since", "until", "from", "before", "after", "during", "of"})
 
 _symbol = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _words = "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True))
@@ -71,25 +112,28 @@ _physical = "|".join(sorted(PHYSICAL_UNITS, key=len, reverse=True))
 _nouns = "|".join(re.escape(n) for n in sorted(COUNT_NOUNS, key=len, reverse=True))
 
 MONEY_BEFORE = re.compile(
-    rf"(?P<cur>{_symbol}|(?:{_codes})\s?)(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE})\b)?",
+    rf"(?<![A-Za-z])(?P<cur>(?:{_symbol})\s?|(?:{_codes})\s?)(?P<num>{NUMBER})"
+    rf"(?:[\s-]?(?P<scale>{SCALE})\b)?",
     re.IGNORECASE,
 )
 MONEY_AFTER = re.compile(
-    rf"(?<![\w.,])(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?\s(?P<cur>{_words}|{_codes})\b",
+    rf"(?<![\w.,])(?P<num>{NUMBER})(?:[\s-]?(?P<scale>{SCALE}))?\s(?P<cur>{_words}|{_codes})\b",
     re.IGNORECASE,
 )
 PHYSICAL = re.compile(
-    rf"(?<![\w.,])(?P<num>{NUMBER})(?:\s?(?P<scale>thousand|million|billion))?\s?"
-    rf"(?P<unit>{_physical})\b",
+    rf"(?<![\w.,])(?P<num>{NUMBER})(?:\s?(?P<scale>thousand|million|billion))?[\s-]?"
+    rf"(?P<unit>{_physical})(?![\w-])",
     re.IGNORECASE,
 )
 COUNT = re.compile(
     rf"(?<![\w.,$€¥£₩])(?P<num>{NUMBER})(?:\s(?P<scale>thousand|million|billion))?\s"
-    rf"(?:(?:more|new|additional|advanced|high-end|AI)\s)?(?P<noun>{_nouns})\b",
+    rf"(?:(?-i:{COUNT_MODIFIERS})\s)?(?P<noun>{_nouns})\b",
     re.IGNORECASE,
 )
 EQUIVALENT = re.compile(r"\s*\(\s*(?:about\s|around\s|roughly\s|approximately\s|~)?", re.I)
-TARGET = re.compile(r"\b(?:by|until|before|in)\s(?:the\s(?:end|close)\sof\s)?(?P<year>20\d\d)\b")
+TARGET = re.compile(
+    r"\b(?P<word>by|until|before|in)\s(?:the\s(?:end|close)\sof\s)?(?P<year>20\d\d)\b"
+)
 TARGET_WINDOW = 60
 
 
@@ -105,6 +149,7 @@ class Figure:
     equivalent_amount: Decimal | None = None
     equivalent_unit: str = ""
     target_year: int | None = None
+    target_word: str = ""  # “by”, “until”, “before” or “in”: how the year was introduced
 
     @property
     def is_pledge(self) -> bool:
@@ -134,6 +179,15 @@ def _scale_ok(match: re.Match) -> bool:
     return True
 
 
+def _is_a_year(text: str, match: re.Match) -> bool:
+    """“in 2025 GPUs were scarce”: a bare year after a date word is not a count."""
+    number = match.group("num")
+    if match.group("scale") or not re.fullmatch(r"(?:19|20)\d\d", number):
+        return False
+    before = text[: match.start()].split()
+    return bool(before) and before[-1].casefold() in DATE_WORDS
+
+
 def _raw_matches(text: str) -> list[tuple[int, int, Decimal, str]]:
     found: list[tuple[int, int, Decimal, str]] = []
     for pattern in (MONEY_BEFORE, MONEY_AFTER):
@@ -154,6 +208,8 @@ def _raw_matches(text: str) -> list[tuple[int, int, Decimal, str]]:
             (match.start(), match.end(), _amount(match.group("num"), match.group("scale")), unit)
         )
     for match in COUNT.finditer(text):
+        if _is_a_year(text, match):
+            continue
         unit = COUNT_NOUNS[match.group("noun").lower()]
         found.append(
             (match.start(), match.end(), _amount(match.group("num"), match.group("scale")), unit)
@@ -185,7 +241,9 @@ def parse_figures(text: str) -> list[Figure]:
                 index += 1
         target = TARGET.search(text, end, min(len(text), end + TARGET_WINDOW))
         next_start = matches[index + 1][0] if index + 1 < len(matches) else len(text)
-        target_year = int(target.group("year")) if target and target.start() < next_start else None
+        has_target = target is not None and target.start() < next_start
+        target_year = int(target.group("year")) if has_target else None
+        target_word = target.group("word") if has_target else ""
         figures.append(
             Figure(
                 amount=amount,
@@ -196,6 +254,7 @@ def parse_figures(text: str) -> list[Figure]:
                 equivalent_amount=equivalent_amount,
                 equivalent_unit=equivalent_unit,
                 target_year=target_year,
+                target_word=target_word,
             )
         )
         index += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -22,6 +23,10 @@ from .source_urls import normalise_url
 
 
 class SourceQuerySet(models.QuerySet):
+    def matching_url(self, url: str) -> SourceQuerySet:
+        """The source stored for ``url`` once normalised (empty if none)."""
+        return self.filter(url=normalise_url(url))
+
     def public(self) -> SourceQuerySet:
         """Sources cited by published articles or backing published claims."""
         return self.filter(
@@ -94,6 +99,10 @@ class ArticleStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+# Statuses in which readers have (or had) an article in front of them.
+PUBLIC_STATUSES = (ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles readers may see: published, and not scheduled for later."""
@@ -106,6 +115,18 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_related(self) -> ArticleQuerySet:
         return self.select_related("event").prefetch_related("citations__source")
+
+    def involving(self, entity) -> ArticleQuerySet:
+        """Articles about ``entity``: its event, mentioning it, or carrying its claims."""
+        return self.filter(
+            Q(event=entity)
+            | Exists(Article.mentions.through.objects.filter(article=OuterRef("pk"), entity=entity))
+            | Exists(
+                ClaimAppearance.objects.filter(
+                    Q(claim__in=Claim.objects.involving(entity)), article=OuterRef("pk")
+                )
+            )
+        )
 
 
 class Article(models.Model):
@@ -268,6 +289,32 @@ class ClaimQuerySet(models.QuerySet):
 
     def pledges(self) -> ClaimQuerySet:
         return self.filter(kind=ClaimKind.PLEDGE)
+
+    def for_listing(self) -> ClaimQuerySet:
+        """Loads what a public list of claims shows: speaker, subjects and the published
+        articles each claim appears in (as ``public_appearances``)."""
+        return self.select_related("speaker").prefetch_related(
+            "subjects",
+            models.Prefetch(
+                "appearances",
+                queryset=ClaimAppearance.objects.filter(article__in=Article.objects.published())
+                .select_related("article")
+                .order_by("-article__published_at", "pk"),
+                to_attr="public_appearances",
+            ),
+        )
+
+    def with_figures(self) -> ClaimQuerySet:
+        return self.filter(amount__isnull=False)
+
+    def involving(self, entity) -> ClaimQuerySet:
+        """Claims ``entity`` made (as speaker) or is a subject of. ``entity`` may be an
+        instance, a pk or an ``OuterRef`` from an enclosing query."""
+        inner = OuterRef(entity) if isinstance(entity, OuterRef) else entity
+        return self.filter(
+            Q(speaker=entity)
+            | Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=inner))
+        )
 
 
 class Claim(models.Model):
@@ -475,6 +522,14 @@ class CorrectionNote(models.Model):
 
     def __str__(self) -> str:
         return f"Correction to {self.article} ({self.published_at:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        article = getattr(self, "article", None)
+        if article is not None and article.status not in PUBLIC_STATUSES:
+            raise ValidationError(
+                "Corrections are for published articles; this one is "
+                f"{article.get_status_display().lower()}, so edit it directly."
+            )
 
 
 class ArticleTransition(models.Model):

@@ -11,12 +11,18 @@ EDITOR = "Editor"
 
 _EDIT_CONTENT = [
     f"{action}_{model}"
-    for model in ("article", "citation", "claim", "claimappearance", "source")
+    for model in ("article", "citation", "claim", "claimappearance", "claimsource", "source")
     for action in ("add", "change", "view")
 ] + [
     f"{action}_{model}"
     for model in ("entity", "entityalias", "entityrelation")
     for action in ("add", "change", "view")
+]
+# Rows that are part of a piece's content (a citation, a claim's source, an alias): whoever
+# edits the content may remove them; removing whole articles, claims or entities is editors' work.
+_EDIT_PARTS = [
+    f"delete_{model}"
+    for model in ("citation", "claimappearance", "claimsource", "entityalias", "entityrelation")
 ]
 _VIEW_CONTENT = [
     f"view_{model}"
@@ -25,6 +31,7 @@ _VIEW_CONTENT = [
         "citation",
         "claim",
         "claimappearance",
+        "claimsource",
         "source",
         "entity",
         "entityalias",
@@ -36,11 +43,12 @@ _VIEW_CONTENT = [
 
 # Permission codenames per role, by app label. "verify_claim" gates verification status.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    REPORTER: sorted(set(_EDIT_CONTENT + _VIEW_CONTENT)),
+    REPORTER: sorted(set(_EDIT_CONTENT + _EDIT_PARTS + _VIEW_CONTENT)),
     FACT_CHECKER: sorted(set(_VIEW_CONTENT + ["change_claim", "verify_claim"])),
     EDITOR: sorted(
         set(
             _EDIT_CONTENT
+            + _EDIT_PARTS
             + _VIEW_CONTENT
             + [
                 "publish_article",
@@ -61,6 +69,27 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         )
     ),
 }
+
+
+def sync_role_groups(group_model=None, permission_model=None) -> None:
+    """Create or update the three role groups with exactly their permissions.
+
+    The data migration calls this with its historical models; tests that flush the database call
+    it with the live ones.
+    """
+    if group_model is None or permission_model is None:
+        from django.contrib.auth.models import Group, Permission
+
+        group_model, permission_model = Group, Permission
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        permissions = permission_model.objects.filter(
+            content_type__app_label__in=["articles", "entities"], codename__in=codenames
+        )
+        missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"Role {role} names unknown permissions: {sorted(missing)}")
+        group.permissions.set(permissions)
 
 
 def may_publish(user) -> bool:

@@ -5,5 +5,5 @@ from . import views
 app_name = "entities"
 
 urlpatterns = [
-    path("entities/<slug:slug>/", views.EntityDetailView.as_view(), name="detail"),
+    path("entities/<slug:slug>/", views.entity_detail, name="detail"),
 ]

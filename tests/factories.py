@@ -20,7 +20,7 @@ from articles.models import (
     ClaimSource,
     Source,
 )
-from articles.roles import EDITOR, FACT_CHECKER, REPORTER
+from articles.roles import EDITOR, FACT_CHECKER, REPORTER, sync_role_groups
 from entities.models import Entity, EntityAlias, EntityKind, EntityRelation, RelationKind
 
 
@@ -38,6 +38,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
+            if not Group.objects.filter(name=extracted).exists():
+                sync_role_groups()  # a transactional test flushed the migration's groups
             self.groups.add(Group.objects.get(name=extracted))
 
 
@@ -159,6 +161,39 @@ class ClaimAppearanceFactory(factory.django.DjangoModelFactory[ClaimAppearance])
     passage = factory.LazyAttribute(lambda a: a.claim.text)
     section = ""
     position = factory.Sequence(lambda n: n + 1)
+
+
+# --- Public pages (issue 5) ---------------------------------------------------------------
+
+
+class CorrectionNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.CorrectionNote"
+
+    article = factory.SubFactory(PublishedArticleFactory)
+    text = "An earlier version misstated the size of the investment."
+
+
+class ArticleTransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.ArticleTransition"
+
+    article = factory.SubFactory(PublishedArticleFactory)
+    from_status = ArticleStatus.DRAFT
+    to_status = ArticleStatus.PUBLISHED
+    at = factory.LazyAttribute(lambda t: t.article.published_at or timezone.now())
+
+
+class PledgeClaimFactory(ClaimFactory):
+    kind = ClaimKind.PLEDGE
+    amount = Decimal("35000")
+    unit = "GPU"
+    figure_date = dt.date(2027, 12, 31)
+    figure_date_precision = "year"
+    pledge_status = "pending"
+
+
+# --- Change feed and webhooks (issue 7) -------------------------------------------------------
 
 
 class WebhookEndpointFactory(factory.django.DjangoModelFactory):

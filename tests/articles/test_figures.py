@@ -49,3 +49,34 @@ def test_count_with_target_year_is_a_pledge():
 
 def test_years_ordinals_and_markers_are_not_figures():
     assert parse_figures("Its 2026 budget made Korea the 3rd player in 2025.[1][2]") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "unit"),
+    [
+        ("raised US$ 3 billion", "3000000000", "USD"),
+        ("a $7-billion deal", "7000000000", "USD"),
+        ("a 300-megawatt campus", "300", "MW"),
+        ("1.5 gigawatts of capacity", "1.5", "GW"),
+        ("buying 5,000 H100 GPUs", "5000", "GPU"),
+        ("the 21 member economies", "21", "economy"),
+        ("KRW 1.2 trillion", "1200000000000", "KRW"),
+        ("₩1.2 trillion", "1200000000000", "KRW"),
+    ],
+)
+def test_more_written_forms(text, amount, unit):
+    """Spaced symbols, hyphenated scales and units, and a modifier before the counted noun."""
+    figure = _only(text)
+    assert (figure.amount, figure.unit) == (Decimal(amount), unit)
+
+
+def test_a_year_after_a_date_word_is_not_a_count():
+    """“in 2025 GPUs were scarce” has no figure; “2,025 GPUs” does."""
+    assert parse_figures("In 2025 GPUs were scarce") == []
+    assert _only("they bought 2,025 GPUs").amount == Decimal(2025)
+
+
+def test_target_word_is_kept():
+    """How the year was introduced lets the importer tell “by 2027” from “in 2024”."""
+    assert _only("35,000 GPUs by 2027").target_word == "by"
+    assert _only("revenue of $5bn in 2024").target_word == "in"

@@ -133,3 +133,89 @@ def test_second_save_of_a_stale_article_is_a_conflict():
     with pytest.raises(EditConflict):
         article_save_if_unchanged(article=second, expected_version=1, by=editor())
     assert Article.objects.get(pk=article.pk).title == "First"
+
+
+def test_claim_edit_splits_rights_between_wording_and_verdict():
+    """Fact-checkers may not reword, reporters may not give verdicts; refusals write nothing."""
+    from articles.services import claim_edit
+
+    claim = ClaimSourceFactory(claim__text="As filed.").claim
+    with pytest.raises(PermissionDenied):
+        claim_edit(claim=claim, by=fact_checker(), changes={"text": "Reworded."})
+    with pytest.raises(PermissionDenied):
+        claim_edit(claim=claim, by=reporter(), changes={"status_note": "Looks fine."})
+    claim.refresh_from_db()
+    assert (claim.text, claim.status_note) == ("As filed.", "")
+
+
+def test_claim_edit_with_nothing_changed_needs_no_rights():
+    """Re-saving the same values is not an edit (a fact-checker's form carries the wording)."""
+    from articles.services import claim_edit
+
+    claim = ClaimFactory(text="Same.")
+    claim_edit(claim=claim, by=fact_checker(), changes={"text": "Same."})
+    assert claim.history.count() == 1
+
+
+def test_figure_change_in_a_published_article_needs_a_correction():
+    """A figure readers saw changes only with a note, attached to the article."""
+    from decimal import Decimal
+
+    from articles.services import claim_update_figure
+    from tests.factories import FigureClaimFactory
+
+    claim = FigureClaimFactory()
+    article = PublishedArticleFactory()
+    ClaimAppearanceFactory(claim=claim, article=article)
+    with pytest.raises(CorrectionRequired):
+        claim_update_figure(claim=claim, by=editor(), amount=Decimal("4000000000"))
+    claim_update_figure(
+        claim=claim, by=editor(), amount=Decimal("4000000000"), correction="Was $5bn."
+    )
+    assert CorrectionNote.objects.get().article == article
+
+
+def test_next_statuses_depend_on_the_role():
+    """Reporters get review steps only; editors also publish; scheduled can be published now."""
+    from articles.services import article_next_statuses
+
+    draft = ArticleFactory()
+    assert article_next_statuses(article=draft, user=reporter()) == ["in_review"]
+    assert article_next_statuses(article=draft, user=editor()) == ["in_review", "published"]
+    assert article_next_statuses(article=draft, user=fact_checker()) == []
+    scheduled = ArticleFactory(
+        status=ArticleStatus.PUBLISHED, published_at=timezone.now() + dt.timedelta(days=1)
+    )
+    assert article_next_statuses(article=scheduled, user=editor()) == [
+        "draft",
+        "published",
+        "archived",
+    ]
+
+
+def test_safe_save_never_changes_the_workflow():
+    """Saving an old copy (a revert) keeps the current status and publish time."""
+    article = PublishedArticleFactory(body="No markers.")
+    stale = Article.objects.get(pk=article.pk)
+    stale.status, stale.published_at, stale.title = ArticleStatus.DRAFT, None, "Reverted"
+    article_save_if_unchanged(article=stale, expected_version=1, by=editor())
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.title, saved.status, saved.published_at) == (
+        "Reverted",
+        ArticleStatus.PUBLISHED,
+        article.published_at,
+    )
+
+
+def test_fact_checker_cannot_save_article_text():
+    """The safe save is for those who may edit content."""
+    article = ArticleFactory()
+    with pytest.raises(PermissionDenied):
+        article_save_if_unchanged(article=article, expected_version=1, by=fact_checker())
+
+
+def test_bulk_unpublish_needs_an_editor():
+    from articles.services import articles_unpublish
+
+    with pytest.raises(PermissionDenied):
+        articles_unpublish(articles=[PublishedArticleFactory()], by=reporter())

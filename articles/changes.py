@@ -1,0 +1,207 @@
+"""“What changed since first publication”: the public change log of one article.
+
+Built from django-simple-history records of the article's claims, citations and cited sources
+made after the article first went public (ArticleTransition rows record publish times), plus
+its CorrectionNote rows. Editors' names are never shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .formatting import format_amount, format_target_date
+from .models import (
+    Article,
+    ArticleStatus,
+    ArticleTransition,
+    Citation,
+    Claim,
+    ClaimKind,
+    PledgeStatus,
+    Source,
+    VerificationStatus,
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One dated, reader-facing line in the change log."""
+
+    at: dt.datetime
+    text: str
+    kind: str  # "claim", "source" or "correction"
+    claim_id: int | None = None
+
+
+def public_since(article: Article) -> dt.datetime | None:
+    """When readers could first see ``article``: its first publication (a scheduled article
+    from its publish time), or None if it has never been published."""
+    first = (
+        ArticleTransition.objects.filter(article=article, to_status=ArticleStatus.PUBLISHED)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if first is None:
+        return article.published_at if article.status == ArticleStatus.PUBLISHED else None
+    return max(first, article.published_at) if article.published_at else first
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value or "none"
+
+
+def _quote(text: str, limit: int = 90) -> str:
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def _claim_diffs(old, new) -> list[str]:
+    about = _quote(new.text)
+    lines = []
+    if old.text != new.text:
+        lines.append(f"Claim reworded: was {_quote(old.text)}, now {about}.")
+    if old.status != new.status:
+        lines.append(
+            f"Verdict on {about} changed from {_label(VerificationStatus, old.status)} "
+            f"to {_label(VerificationStatus, new.status)}."
+        )
+    if (old.amount, old.unit) != (new.amount, new.unit):
+        before = format_amount(old.amount, old.unit) or "none"
+        after = format_amount(new.amount, new.unit) or "none"
+        lines.append(f"Figure in {about} changed from {before} to {after}.")
+    if (old.equivalent_amount, old.equivalent_unit) != (new.equivalent_amount, new.equivalent_unit):
+        before = format_amount(old.equivalent_amount, old.equivalent_unit) or "none"
+        after = format_amount(new.equivalent_amount, new.equivalent_unit) or "none"
+        lines.append(f"Stated equivalent in {about} changed from {before} to {after}.")
+    if (old.figure_date, old.figure_date_precision) != (new.figure_date, new.figure_date_precision):
+        before = format_target_date(old.figure_date, old.figure_date_precision) or "none"
+        after = format_target_date(new.figure_date, new.figure_date_precision) or "none"
+        lines.append(f"Date in {about} changed from {before} to {after}.")
+    if old.pledge_status != new.pledge_status:
+        lines.append(
+            f"Pledge {about} now marked {_label(PledgeStatus, new.pledge_status)} "
+            f"(was {_label(PledgeStatus, old.pledge_status)})."
+        )
+    if old.kind != new.kind:
+        lines.append(f"{about} reclassified as {_label(ClaimKind, new.kind)}.")
+    return lines
+
+
+def _pairs_after(records: Iterable, since: dt.datetime):
+    """(previous, record) for each record after ``since``, per object, oldest first."""
+    by_object = defaultdict(list)
+    for record in records:
+        by_object[record.id].append(record)
+    for versions in by_object.values():
+        for index, record in enumerate(versions):
+            if record.history_date > since:
+                yield (versions[index - 1] if index else None), record
+
+
+def claim_changes(claim_ids: Iterable[int], since: dt.datetime) -> list[Change]:
+    records = Claim.history.filter(id__in=list(claim_ids)).order_by("id", "history_date")
+    changes = []
+    for old, new in _pairs_after(records, since):
+        if new.history_type == "+" or old is None:
+            lines = [f"Claim added: {_quote(new.text)}."]
+        elif new.history_type == "-":
+            lines = [f"Claim removed: {_quote(new.text)}."]
+        else:
+            lines = _claim_diffs(old, new)
+        changes += [Change(new.history_date, line, "claim", new.id) for line in lines]
+    return changes
+
+
+def citation_changes(article: Article, since: dt.datetime) -> list[Change]:
+    records = list(Citation.history.filter(article_id=article.pk).order_by("id", "history_date"))
+    titles = dict(
+        Source.objects.filter(pk__in={r.source_id for r in records}).values_list("pk", "title")
+    )
+    changes = []
+    for old, new in _pairs_after(records, since):
+        title = _quote(titles.get(new.source_id, "a source"))
+        if new.history_type == "+" or old is None:
+            text = f"Source [{new.number}] added: {title}."
+        elif new.history_type == "-":
+            text = f"Source [{new.number}] removed: {title}."
+        elif old.source_id != new.source_id:
+            was = _quote(titles.get(old.source_id, "another source"))
+            text = f"Source [{new.number}] replaced: was {was}, now {title}."
+        elif old.number != new.number:
+            text = f"Source {title} renumbered from [{old.number}] to [{new.number}]."
+        else:
+            continue
+        changes.append(Change(new.history_date, text, "source"))
+    return changes
+
+
+SOURCE_FIELDS = {
+    "title": "title",
+    "url": "address",
+    "publisher": "publisher",
+    "published_on": "date",
+    "archived_url": "archived copy",
+}
+
+
+def source_changes(source_ids: Iterable[int], since: dt.datetime) -> list[Change]:
+    records = Source.history.filter(id__in=list(source_ids)).order_by("id", "history_date")
+    changes = []
+    for old, new in _pairs_after(records, since):
+        if old is None or new.history_type != "~":
+            continue
+        fields = [
+            label
+            for name, label in SOURCE_FIELDS.items()
+            if getattr(old, name) != getattr(new, name)
+        ]
+        if fields:
+            text = f"Source {_quote(new.title)}: {', '.join(fields)} corrected."
+            changes.append(Change(new.history_date, text, "source"))
+    return changes
+
+
+ARTICLE_TEXT_FIELDS = ("title", "standfirst", "body", "byline")
+
+
+def last_text_edit(article: Article, since: dt.datetime | None) -> dt.datetime | None:
+    """When readers last saw the article's own text change (headline, standfirst, body or
+    byline) after ``since``; None if it has not changed since it went public."""
+    if since is None:
+        return None
+    latest = None
+    for old, new in _pairs_after(
+        article.history.order_by("history_date").only("id", "history_date", *ARTICLE_TEXT_FIELDS),
+        since,
+    ):
+        if old is not None and any(
+            getattr(old, name) != getattr(new, name) for name in ARTICLE_TEXT_FIELDS
+        ):
+            latest = new.history_date
+    return latest
+
+
+def article_changes(
+    article: Article,
+    *,
+    claim_ids: Iterable[int],
+    source_ids: Iterable[int],
+    corrections: Iterable,
+    since: dt.datetime | None,
+) -> list[Change]:
+    """Every public change to ``article`` after ``since``, oldest first."""
+    if since is None:
+        return []
+    changes = (
+        claim_changes(claim_ids, since)
+        + citation_changes(article, since)
+        + source_changes(source_ids, since)
+        + [
+            Change(note.published_at, f"Correction: {note.text}", "correction")
+            for note in corrections
+        ]
+    )
+    return sorted(changes, key=lambda change: change.at)

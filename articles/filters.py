@@ -1,0 +1,105 @@
+"""django-filter FilterSets for the public pages (the claims explorer)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django_filters.constants import EMPTY_VALUES
+
+from entities.models import Entity
+
+from .models import Article, Claim, ClaimAppearance, ClaimKind, VerificationStatus
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    units = (
+        Claim.objects.published()
+        .exclude(unit="")
+        .order_by("unit")
+        .values_list("unit", flat=True)
+        .distinct()
+    )
+    return [(unit, unit) for unit in units]
+
+
+FIGURE_LAST = Case(When(amount__isnull=True, then=Value(1)), default=Value(0))
+
+
+class ClaimOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by figure compares like with like: grouped by unit (dollars are never ranked
+    against won), claims without a figure last, whichever the direction."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = []
+        for param in value:
+            field = self.get_ordering_value(param)
+            name = field.lstrip("-")
+            expression = F(name).desc() if field.startswith("-") else F(name).asc()
+            if name == "amount":
+                ordering += [FIGURE_LAST, "unit"]
+            ordering.append(expression)
+        return qs.order_by(*ordering, "pk")
+
+
+class ClaimExplorerFilter(django_filters.FilterSet):
+    """Published claims by entity, kind, status, article and unit, with a sort order.
+
+    Choice querysets are callables: ``published()`` reads the clock, so it must run per
+    request, not once at import (a scheduled article would never join the list).
+    """
+
+    entity = django_filters.ModelChoiceFilter(
+        label="Entity",
+        queryset=lambda request: Entity.objects.public().order_by("name"),
+        to_field_name="slug",
+        method="filter_entity",
+        empty_label="Any entity",
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Kind", choices=ClaimKind.choices, empty_label="Any kind"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=VerificationStatus.choices, empty_label="Any status"
+    )
+    article = django_filters.ModelChoiceFilter(
+        label="Article",
+        queryset=lambda request: Article.objects.published().order_by("title"),
+        to_field_name="slug",
+        method="filter_article",
+        empty_label="Any article",
+    )
+    unit = django_filters.ChoiceFilter(label="Unit", choices=unit_choices, empty_label="Any unit")
+    sort = ClaimOrderingFilter(
+        label="Sort by",
+        empty_label="Recently updated",
+        fields=(("updated_at", "updated"), ("amount", "amount"), ("text", "text")),
+        field_labels={
+            "updated_at": "Oldest update first",
+            "-updated_at": "Recently updated",
+            "amount": "Smallest figure first, by unit",
+            "-amount": "Largest figure first, by unit",
+            "text": "Wording A–Z",
+            "-text": "Wording Z–A",
+        },
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["entity", "kind", "status", "article", "unit"]
+
+    def filter_entity(self, queryset, name, value):
+        return queryset.involving(value) if value else queryset
+
+    def filter_article(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article=value))
+        )
+
+
+def explorer_queryset():
+    """Claims the explorer lists, with what each row shows loaded up front."""
+    return Claim.objects.published().for_listing()

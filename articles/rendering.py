@@ -1,0 +1,171 @@
+"""Article bodies: Markdown in, safe HTML out, with footnote links and highlighted claims.
+
+Editors write Markdown with citation markers like ``[1]``. ``render_body`` turns that into HTML
+that nothing an editor types can make run script: the Markdown output is sanitised with nh3
+first, our own markup (footnote links, claim highlights) is added through placeholders the
+editor cannot type, and the result is sanitised again, which also repairs any nesting a
+highlight that crosses a paragraph or a bold run would otherwise break.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+# Private-use characters frame our placeholders; they are removed from what editors type.
+PRIVATE_USE = re.compile("[\ue000-\ue00f]")
+OPEN, CLOSE, CITE, END = "\ue000", "\ue002", "\ue003", "\ue001"
+PLACEHOLDER = re.compile(f"([{OPEN}{CLOSE}{CITE}])(\\d+){END}")
+# ``[3]`` but not a Markdown reference link ``[text][3]``, ``[3](url)`` or definition ``[3]:``.
+MARKER = re.compile(r"(?<!\])\[(\d+)\](?![(\[:])")
+
+EDITOR_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
+    "del", "ins", "code", "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody",
+    "tfoot", "tr", "th", "td", "caption", "sup", "sub", "abbr", "q", "cite", "small", "dl", "dt",
+    "dd",
+}  # fmt: skip
+EDITOR_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+FINAL_TAGS = EDITOR_TAGS | {"mark", "span"}
+FINAL_ATTRIBUTES = {
+    "a": {"href", "title", "rel", "class", "id", "role"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "mark": {"class"},
+    "sup": {"class"},
+    "span": {"class"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A claim to mark in the body: where its passage occurs, with its verdict."""
+
+    claim_id: int
+    passage: str
+    status: str
+    status_label: str
+
+
+@dataclass
+class RenderedBody:
+    html: SafeString
+    # Citation number → ids of its markers in the text, in order (for back-links).
+    marker_ids: dict[int, list[str]] = field(default_factory=dict)
+    highlighted: set[int] = field(default_factory=set)
+
+
+class _DemoteHeadings(Treeprocessor):
+    """The page's headline is the only h1: a body that uses ``#`` headings is shifted down."""
+
+    def run(self, root: etree.Element) -> None:
+        headings = [el for el in root.iter() if re.fullmatch(r"h[1-6]", el.tag)]
+        if any(el.tag == "h1" for el in headings):
+            for el in headings:
+                el.tag = f"h{min(int(el.tag[1]) + 1, 6)}"
+
+
+class _DemoteHeadingsExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
+
+
+def _passage_pattern(passage: str) -> re.Pattern | None:
+    words = passage.split()
+    if not words:
+        return None
+    return re.compile(r"\s+".join(re.escape(word) for word in words))
+
+
+def _find_ranges(
+    text: str, highlights: Iterable[Highlight]
+) -> list[tuple[int, int, list[Highlight]]]:
+    """Where each passage first occurs; claims sharing a passage share one highlight and
+    a passage overlapping an earlier one is left unmarked (the claim is still listed)."""
+    by_range: dict[tuple[int, int], list[Highlight]] = defaultdict(list)
+    for highlight in highlights:
+        pattern = _passage_pattern(highlight.passage)
+        match = pattern.search(text) if pattern else None
+        if match:
+            by_range[(match.start(), match.end())].append(highlight)
+    kept: list[tuple[int, int, list[Highlight]]] = []
+    for (start, end), group in sorted(by_range.items(), key=lambda it: (it[0][0], -it[0][1])):
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end, group))
+    return kept
+
+
+def _flags(group: list[Highlight]) -> str:
+    return "".join(
+        f' <a class="claim-flag status-{escape(h.status)}" href="#claim-{h.claim_id}" '
+        f'id="in-text-{h.claim_id}"><span class="visually-hidden">Claim status: </span>'
+        f"{escape(h.status_label)}</a>"
+        for h in group
+    )
+
+
+def render_body(
+    body: str, *, citation_numbers: Iterable[int] = (), highlights: Iterable[Highlight] = ()
+) -> RenderedBody:
+    """Render an article body to safe HTML.
+
+    ``[n]`` becomes a footnote link to ``#source-n`` when ``n`` is in ``citation_numbers``
+    (other markers stay as typed); each highlight's passage is wrapped in ``<mark>`` followed
+    by a link to the claim's entry, labelled with its verification status.
+    """
+    text = PRIVATE_USE.sub("", body or "")
+    ranges = _find_ranges(text, highlights)
+    groups = [group for _, _, group in ranges]
+    for index in range(len(ranges) - 1, -1, -1):
+        start, end, _ = ranges[index]
+        text = f"{text[:start]}{OPEN}{index}{END}{text[start:end]}{CLOSE}{index}{END}{text[end:]}"
+    numbers = set(citation_numbers)
+    text = MARKER.sub(
+        lambda m: f"{CITE}{m.group(1)}{END}" if int(m.group(1)) in numbers else m.group(0), text
+    )
+    html = markdown.markdown(
+        text, extensions=["sane_lists", "tables", _DemoteHeadingsExtension()], output_format="html"
+    )
+    html = nh3.clean(html, tags=EDITOR_TAGS, attributes=EDITOR_ATTRIBUTES, url_schemes=URL_SCHEMES)
+    marker_ids: dict[int, list[str]] = defaultdict(list)
+
+    def expand(match: re.Match) -> str:
+        kind, number = match.group(1), int(match.group(2))
+        if kind == CITE:
+            marker_id = f"cite-{number}-{len(marker_ids[number]) + 1}"
+            marker_ids[number].append(marker_id)
+            return (
+                f'<sup class="cite"><a href="#source-{number}" id="{marker_id}" '
+                f'role="doc-noteref">[{number}]</a></sup>'
+            )
+        group = groups[number]
+        if kind == OPEN:
+            return f'<mark class="claim status-{escape(group[0].status)}">'
+        return "</mark>" + _flags(group)
+
+    html = PLACEHOLDER.sub(expand, html)
+    html = nh3.clean(
+        html,
+        tags=FINAL_TAGS,
+        attributes=FINAL_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+    )
+    highlighted = {h.claim_id for group in groups for h in group if f"in-text-{h.claim_id}" in html}
+    return RenderedBody(
+        html=mark_safe(html),  # noqa: S308 (sanitised by nh3 just above)
+        marker_ids=dict(marker_ids),
+        highlighted=highlighted,
+    )

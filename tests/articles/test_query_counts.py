@@ -1,0 +1,48 @@
+"""Every public page runs a fixed number of queries, however many claims and entities exist."""
+
+from http import HTTPStatus
+
+import pytest
+
+from tests.content import build_summit
+
+pytestmark = pytest.mark.django_db
+
+# Page → (URL builder, queries). Each is checked with 0 and with 30 extra claims (enough for two
+# explorer pages), each bringing a new entity, so a count that grows with the data fails a run.
+PAGES = {
+    "home": (lambda c: "/", 4),
+    "article": (lambda c: c.article.get_absolute_url(), 13),
+    "claim": (lambda c: c.claims["investment"].get_absolute_url(), 5),
+    "entity (subject)": (lambda c: c.sk_group.get_absolute_url(), 7),
+    "entity (speaker)": (lambda c: c.chey.get_absolute_url(), 7),
+    "source": (lambda c: c.source.get_absolute_url(), 5),
+    "claims explorer": (lambda c: "/claims/", 7),
+    "claims explorer, filtered and sorted": (
+        lambda c: (
+            f"/claims/?entity=sk-group&kind=figure&unit=USD&sort=-amount&article={c.article.slug}"
+        ),
+        10,
+    ),
+    "claims explorer, page 2": (lambda c: "/claims/?page=2", 7),
+    "pledge tracker": (lambda c: "/pledges/", 3),
+    "search": (lambda c: "/search/?q=billion", 5),
+    "RSS feed": (lambda c: "/feed/rss/", 1),
+    "Atom feed": (lambda c: "/feed/atom/", 1),
+    "entity RSS feed": (lambda c: "/entities/sk-group/feed/rss/", 2),
+    "sitemap.xml": (lambda c: "/sitemap.xml", 8),
+    "Google News sitemap": (lambda c: "/news-sitemap.xml", 1),
+}
+
+
+@pytest.mark.parametrize("extra_claims", [0, 30])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_query_count_is_fixed(client, django_assert_num_queries, page, extra_claims):
+    """The page's query count is the same with 5 claims as with 35."""
+    content = build_summit(extra_claims=extra_claims)
+    url, expected = PAGES[page]
+    with django_assert_num_queries(expected):
+        response = client.get(url(content))
+    assert response.status_code == HTTPStatus.OK
+    if extra_claims and page in {"article", "entity (subject)", "claims explorer"}:
+        assert "Partner company 29" in response.content.decode()

@@ -1,0 +1,86 @@
+"""Search across articles, claims and entities, grouped by type; only public results."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from articles.search import MAX_QUERY_LENGTH, search_everything
+
+pytestmark = pytest.mark.django_db
+URL = reverse("articles:search")
+
+
+def test_results_are_grouped_by_type(client, summit):
+    """A query matching an article, a claim and an entity lists each under its own heading."""
+    html = client.get(URL, {"q": "Chey"}).content.decode()
+    assert "Articles (1)" in html
+    assert "Claims (" in html
+    assert "People, organisations and places (1)" in html
+    assert summit.article.title in html
+    assert 'href="/entities/chey-tae-won/"' in html
+
+
+def test_claims_are_found_by_their_wording(summit):
+    """“GPUs” finds the pledge; every word must match."""
+    results = search_everything("35,000 GPUs")
+    assert [claim.pk for claim in results.claims] == [summit.claims["gpus"].pk]
+    assert search_everything("GPUs dragonfruit").claims == []
+
+
+def test_entities_are_found_by_alias(summit):
+    """“AWS” finds Amazon Web Services through its alias."""
+    assert summit.aws in search_everything("AWS").entities
+
+
+def test_hidden_coverage_is_never_found(summit):
+    """Drafts, scheduled and archived articles and what only they mention are not found."""
+    results = search_everything("EMBARGOED")
+    assert results.total == 0
+
+
+def test_empty_query_shows_just_the_form(client, db):
+    """No query, no results section, no error."""
+    response = client.get(URL)
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert 'id="search-query"' in html
+    assert "result" not in html.split("</form>", 1)[1].lower()
+
+
+def test_nothing_found_says_so(client, summit):
+    """A query with no match says so and suggests what to try."""
+    html = client.get(URL, {"q": "dragonfruit"}).content.decode()
+    assert "Nothing matches “dragonfruit”" in html
+
+
+def test_overlong_query_is_refused_with_a_message(client, db):
+    """A query over the limit is explained, not run."""
+    response = client.get(URL, {"q": "word " * MAX_QUERY_LENGTH})
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert f"please use at most {MAX_QUERY_LENGTH}" in html
+    assert 'role="alert"' in html
+
+
+@pytest.mark.parametrize("query", ["'", '"', "%", "_", "(", "AND", "-", "!!!", "<script>"])
+def test_odd_input_never_errors(client, summit, query):
+    """Quotes, wildcards and operators are searched for, never a 500."""
+    assert client.get(URL, {"q": query}).status_code == HTTPStatus.OK
+
+
+def test_postgres_uses_full_text_search_with_stemming(summit, on_postgres):
+    """On PostgreSQL, “investments” finds the claim about “investing” (English stemming)."""
+    results = search_everything("investments")
+    assert summit.claims["investment"] in results.claims
+    assert summit.article in results.articles
+
+
+def test_postgres_ranks_title_matches_first(summit, on_postgres):
+    """An article whose headline matches outranks one mentioning the word in its body."""
+    from tests.factories import PublishedArticleFactory
+
+    body_only = PublishedArticleFactory(title="Other news", body="Gyeongju was busy.")
+    titled = PublishedArticleFactory(title="Gyeongju hosts leaders", body="Leaders met.")
+    results = search_everything("Gyeongju")
+    assert results.articles.index(titled) < results.articles.index(body_only)
