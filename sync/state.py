@@ -216,11 +216,14 @@ def with_dependants(keys: set[Key]) -> set[Key]:
 
     An article makes its claims, cited sources, event and mentioned entities public; a claim its
     sources, speaker and subjects. Links are taken both from the database now and from the last
-    published payloads (what the feed said), so links removed since count too.
+    published payloads (what the feed said), so links removed since count too. Touched entities
+    also bring the claims and articles that link to them: a merge moves those links in bulk,
+    without signals, then saves the entity it keeps.
     """
     grouped = group(keys)
     articles, claims = grouped[ObjectKind.ARTICLE], grouped[ObjectKind.CLAIM]
     sources, entities = grouped[ObjectKind.SOURCE], grouped[ObjectKind.ENTITY]
+    linking_claims, linking_articles = _linking_to(set(entities))
     if articles:
         claims |= set(
             ClaimAppearance.objects.filter(article__in=articles).values_list("claim_id", flat=True)
@@ -247,4 +250,21 @@ def with_dependants(keys: set[Key]) -> set[Key]:
         for old in _last_published(ObjectKind.CLAIM, claims).values():
             sources |= set(old["sources"])
             entities |= {old["speaker"], *old["subjects"]} - {None}
+    claims |= linking_claims
+    articles |= linking_articles
     return {(kind, pk) for kind, ids in grouped.items() for pk in ids}
+
+
+def _linking_to(entities: set[int]) -> tuple[set[int], set[int]]:
+    """Claims and articles that name any of ``entities`` (speaker, subject, event, mention)."""
+    if not entities:
+        return set(), set()
+    subjects = Claim.subjects.through.objects.filter(entity_id__in=entities)
+    claims = set(subjects.values_list("claim_id", flat=True)) | set(
+        Claim.objects.filter(speaker__in=entities).values_list("pk", flat=True)
+    )
+    mentions = Article.mentions.through.objects.filter(entity_id__in=entities)
+    articles = set(mentions.values_list("article_id", flat=True)) | set(
+        Article.objects.filter(event__in=entities).values_list("pk", flat=True)
+    )
+    return claims, articles

@@ -16,6 +16,7 @@ from articles.services import (
     article_unpublish,
     claim_set_status,
     claim_update_figure,
+    entity_merge,
 )
 from sync.models import ChangeEvent, PublicState
 from sync.services import changes_publish_due, changes_reconcile
@@ -274,3 +275,38 @@ def test_deleting_a_public_claim_unpublishes_its_speaker_and_subjects(commit, an
     gone = ChangeEvent.objects.filter(kind="entity", action="unpublished")
     assert set(gone.values_list("object_id", flat=True)) == {speaker.pk, subject.pk}
     assert ChangeEvent.objects.filter(kind="claim").latest("id").action == "deleted"
+
+
+def test_merging_entities_moves_public_links_to_the_kept_one(commit, an_editor):
+    """After a merge, public claims and articles name the kept entity; the other is deleted."""
+    with commit():
+        keep, drop = EntityFactory(name="SK Group"), EntityFactory(name="SK")
+        article, claim, _source = article_with_claim()
+        claim.subjects.add(drop)
+        article.mentions.add(drop)
+    with commit():
+        article_publish(article=article, by=an_editor)
+    drop_id = drop.pk
+    with commit():
+        entity_merge(keep=keep, drop=drop, by=an_editor)
+    latest = {(e.kind, e.object_id): e for e in ChangeEvent.objects.order_by("id")}
+    assert latest[("claim", claim.pk)].payload["subjects"] == [keep.pk]
+    assert latest[("article", article.pk)].payload["mentions"] == [keep.pk]
+    assert latest[("entity", keep.pk)].action == "created"
+    assert latest[("entity", drop_id)].action == "deleted"
+    assert changes_reconcile() == []
+
+
+def test_importing_the_seed_report_is_recorded_completely(commit, client):
+    """The importer's bulk writes still end up in the feed: a reconcile afterwards finds nothing."""
+    from articles.importer import import_report
+    from sync import state
+    from tests.articles.import_helpers import SEED_SIDECAR, seed_bytes
+
+    with commit():
+        import_report(text=seed_bytes(), sidecar=SEED_SIDECAR, status="published")
+    current = state.public_payloads(None)
+    recorded = {(row.kind, row.object_id): row.payload for row in PublicState.objects.all()}
+    assert len(current) > 30
+    assert recorded == current
+    assert changes_reconcile() == []

@@ -25,6 +25,7 @@ from articles.services import (
     article_unpublish,
     claim_set_status,
     claim_update_figure,
+    entity_merge,
 )
 from entities.models import Entity, EntityAlias
 from sync import state
@@ -201,6 +202,11 @@ class Newsroom:
         elif action == "unsource" and claim and (source := claim.sources.first()):
             claim.sources.remove(source)
 
+    def merge_entities(self):
+        keep, drop = self.pick(Entity.objects), self.pick(Entity.objects)
+        if keep and drop and keep != drop:
+            entity_merge(keep=keep, drop=drop, by=self.editor)
+
     def delete_something(self):
         model = self.rng.choice([Article, Claim, Source, Entity])
         if obj := self.pick(model.objects):
@@ -230,6 +236,7 @@ class Newsroom:
         edit_entity: 1,
         edit_source: 1,
         relink: 2,
+        merge_entities: 1,
         delete_something: 1,
         time_passes: 2,
     }
