@@ -12,7 +12,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -41,6 +41,12 @@ class SourceQuerySet(models.QuerySet):
                 )
             )
         )
+
+    def visible_to(self, user) -> SourceQuerySet:
+        """Staff see every source; everyone else only public ones."""
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.public()
 
 
 class Source(models.Model):
@@ -316,6 +322,29 @@ class ClaimQuerySet(models.QuerySet):
             | Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=inner))
         )
 
+    def about(self, entity) -> ClaimQuerySet:
+        """Claims whose subjects include ``entity``."""
+        return self.filter(
+            Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=entity))
+        )
+
+    def appearing_in(self, article) -> ClaimQuerySet:
+        """Claims with an appearance in ``article``."""
+        return self.filter(
+            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article=article))
+        )
+
+    def with_amount_usd(self) -> ClaimQuerySet:
+        """Annotate ``amount_usd_value``: the figure in US dollars as stated (see amount_usd)."""
+        return self.annotate(
+            amount_usd_value=Case(
+                When(unit="USD", then=F("amount")),
+                When(equivalent_unit="USD", then=F("equivalent_amount")),
+                default=None,
+                output_field=models.DecimalField(max_digits=30, decimal_places=4),
+            )
+        )
+
 
 class Claim(models.Model):
     """One checkable statement, with its verdict and, for figures, a structured value."""
@@ -447,6 +476,15 @@ class Claim(models.Model):
     @property
     def has_figure(self) -> bool:
         return self.amount is not None
+
+    @property
+    def amount_usd(self):
+        """The figure in US dollars as the coverage states it (never converted by us)."""
+        if self.unit == "USD":
+            return self.amount
+        if self.equivalent_unit == "USD":
+            return self.equivalent_amount
+        return None
 
 
 def normalise_claim_text(text: str) -> str:

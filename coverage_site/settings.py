@@ -5,6 +5,7 @@ development-only secret key. Production sets ``DEBUG=false`` and must then suppl
 A misconfiguration stops start-up with one line naming the variable, never a traceback.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -189,6 +190,49 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Proxies in front of the app whose X-Forwarded-For entries are trusted (the load balancer).
+NUM_PROXIES = _read(env.int, "NUM_PROXIES", 0 if DEBUG else 1)
+
+# REST API (/api/v1/): JSON only (the interactive page is /api/docs/), strict pages and errors,
+# rate limits per anonymous address and per user. NUM_PROXIES (above) makes the
+# client address come from X-Forwarded-For behind the load balancer.
+_RATE_RE = r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$"
+API_THROTTLE_RATES = {
+    "anon": _read(env.str, "API_THROTTLE_ANON", "120/min"),
+    "user": _read(env.str, "API_THROTTLE_USER", "1200/min"),
+}
+for _scope, _rate in API_THROTTLE_RATES.items():
+    if not re.match(_RATE_RE, _rate):
+        _config_error(f"API_THROTTLE_{_scope.upper()} {_rate!r} is not like 120/min.")
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_PAGINATION_CLASS": "coverage_site.rest.pagination.PageNumberPagination",
+        "DEFAULT_SCHEMA_CLASS": "coverage_site.rest.schema.AutoSchema",
+        "EXCEPTION_HANDLER": "coverage_site.rest.errors.api_exception_handler",
+        "DEFAULT_THROTTLE_CLASSES": [
+            "coverage_site.rest.throttling.AnonThrottle",
+            "coverage_site.rest.throttling.UserThrottle",
+        ],
+        "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
+        "NUM_PROXIES": NUM_PROXIES,
+        "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    }
+)
+SPECTACULAR_SETTINGS.update(
+    {
+        "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+        "SCHEMA_PATH_PREFIX": "/api/v1",
+        "ENUM_NAME_OVERRIDES": {
+            "ArticleStatusEnum": "articles.models.ArticleStatus",
+            "VerificationStatusEnum": "articles.models.VerificationStatus",
+            "ClaimKindEnum": "articles.models.ClaimKind",
+            "EntityKindEnum": "entities.models.EntityKind",
+        },
+    }
+)
+
 # Structured (JSON) logs in production, plain lines in development; LOG_FORMAT overrides.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
@@ -211,8 +255,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Proxies in front of the app whose X-Forwarded-For entries are trusted (the load balancer).
-NUM_PROXIES = _read(env.int, "NUM_PROXIES", 0 if DEBUG else 1)
 
 # Brute force: five failed admin logins for one username from one address lock that pair out
 # for fifteen minutes (django-axes). Locking by username alone would let anyone lock an editor out.

@@ -49,6 +49,12 @@ class EntityQuerySet(models.QuerySet):
             | Exists(public_claims.filter(subjects=OuterRef("pk")))
         )
 
+    def visible_to(self, user) -> EntityQuerySet:
+        """Staff see every entity (drafts' too); everyone else only public ones."""
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.public()
+
     def matching_name(self, name: str) -> EntityQuerySet:
         """Entities whose name or one of whose aliases matches ``name`` once normalised."""
         key = normalise_name(name)

@@ -1,0 +1,196 @@
+"""Claims, articles and sources over the API. Reads honour visibility; writes go through
+``articles.services`` after the permission check in ``articles.roles``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from coverage_site.rest.pagination import CursorPagination
+from coverage_site.rest.query import StrictOrderingFilter
+from coverage_site.rest.renderers import CSVRenderer
+from coverage_site.rest.viewsets import ApiViewSet
+
+from .. import roles, services
+from ..models import Article, ArticleStatus, Citation, Claim, ClaimAppearance, Source
+from .filters import ArticleFilter, ClaimFilter, SourceFilter
+from .serializers import (
+    ArticleSerializer,
+    ArticleTransitionSerializer,
+    ArticleWriteSerializer,
+    ClaimSerializer,
+    ClaimWriteSerializer,
+    SourceSerializer,
+)
+
+VERDICT_FIELDS = ("status", "status_note")
+
+
+def _visible_appearances(view) -> Prefetch:
+    articles = Article.objects.visible_to(view.request.user)
+    return Prefetch(
+        "appearances",
+        queryset=ClaimAppearance.objects.filter(article__in=articles)
+        .select_related("article")
+        .order_by("article__published_at", "article_id", "position"),
+    )
+
+
+class ClaimViewSet(ApiViewSet):
+    """Checkable claims with their verdicts, figures, sources and where they appear."""
+
+    serializer_class = ClaimSerializer
+    lookup_value_regex = "[0-9]+"
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    pagination_class = CursorPagination
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filterset_class = ClaimFilter
+    ordering_fields = ["id", "updated_at", "created_at"]
+    ordering = ["id"]
+    http_method_names = ["get", "head", "patch", "options"]
+    loading = {
+        "speaker": (["speaker"], []),
+        "subjects": ([], ["subjects"]),
+        "sources": ([], ["sources"]),
+        "appearances": ([], [_visible_appearances]),
+    }
+
+    def visible(self) -> QuerySet:
+        return Claim.objects.visible_to(self.request.user)
+
+    @extend_schema(request=ClaimWriteSerializer, responses=ClaimSerializer)
+    def partial_update(self, request, *args, **kwargs) -> Response:
+        """Record a verdict (fact-checkers, editors) or change a figure (reporters, editors)."""
+        claim = self.get_object()
+        body = ClaimWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        correction = data.pop("correction", "")
+        verdict = {k: data.pop(k) for k in VERDICT_FIELDS if k in data}
+        if verdict and data:
+            raise ValidationError(
+                {"status": ["Send a verdict and a figure change as separate requests."]}
+            )
+        if not verdict and not data:
+            raise ValidationError({"non_field_errors": ["Nothing to change."]})
+        if verdict and not roles.may_verify(request.user):
+            raise PermissionDenied("Only fact-checkers and editors may change a claim's verdict.")
+        if data and not roles.may_edit_content(request.user):
+            raise PermissionDenied("You may not edit claims.")
+        with transaction.atomic():
+            claim = Claim.objects.select_for_update().get(pk=claim.pk)
+            self.check_if_match(request, claim)
+            if verdict:
+                services.claim_set_status(
+                    claim=claim,
+                    status=verdict.get("status", claim.status),
+                    note=verdict.get("status_note"),
+                    correction=correction,
+                    by=request.user,
+                )
+            else:
+                services.claim_update_figure(
+                    claim=claim, by=request.user, correction=correction, **data
+                )
+        return self.item_response(self.load(Claim.objects.all()).get(pk=claim.pk))
+
+
+class ArticleViewSet(ApiViewSet):
+    """Articles with their citations, claims and corrections, by slug."""
+
+    serializer_class = ArticleSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filterset_class = ArticleFilter
+    ordering_fields = ["published_at", "updated_at", "created_at", "title"]
+    ordering = ["-published_at", "-id"]
+    http_method_names = ["get", "head", "patch", "post", "options"]
+    loading = {
+        "event": (["event"], []),
+        "mentions": ([], ["mentions"]),
+        "citations": ([], [Prefetch("citations", Citation.objects.select_related("source"))]),
+        "claims": (
+            [],
+            [
+                Prefetch(
+                    "appearances",
+                    ClaimAppearance.objects.select_related("claim").order_by("position"),
+                )
+            ],
+        ),
+        "corrections": ([], ["corrections"]),
+    }
+
+    def visible(self) -> QuerySet:
+        return Article.objects.visible_to(self.request.user)
+
+    def _reloaded(self, article: Article) -> Response:
+        return self.item_response(self.load(Article.objects.all()).get(pk=article.pk))
+
+    @extend_schema(request=ArticleWriteSerializer, responses=ArticleSerializer)
+    def partial_update(self, request, *args, **kwargs) -> Response:
+        """Edit the text or links (reporters, editors); a stale ``version`` is a 409."""
+        article = self.get_object()
+        if not roles.may_edit_content(request.user):
+            raise PermissionDenied("You may not edit articles.")
+        body = ArticleWriteSerializer(article, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        mentions = data.pop("mentions", None)
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=article.pk)
+            self.check_if_match(request, article)
+            expected = data.pop("version", article.version)
+            for field, value in data.items():
+                setattr(article, field, value)
+            article._history_user = request.user
+            services.article_save_if_unchanged(
+                article=article, expected_version=expected, by=request.user
+            )
+            if mentions is not None:
+                article.mentions.set(mentions)
+        return self._reloaded(article)
+
+    @extend_schema(request=ArticleTransitionSerializer, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, *args, **kwargs) -> Response:
+        """Move through the workflow; publishing, unpublishing and archiving are for editors."""
+        article = self.get_object()
+        body = ArticleTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        to_status = body.validated_data["status"]
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=article.pk)
+            self.check_if_match(request, article)
+            if to_status == ArticleStatus.PUBLISHED:
+                article = services.article_publish(
+                    article=article, by=request.user, at=body.validated_data.get("publish_at")
+                )
+            else:
+                article = services.article_transition(
+                    article=article, to_status=to_status, by=request.user
+                )
+        return self._reloaded(article)
+
+
+class SourceViewSet(ApiViewSet):
+    """Documents cited by the coverage: articles, filings, releases."""
+
+    serializer_class = SourceSerializer
+    lookup_value_regex = "[0-9]+"
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filterset_class = SourceFilter
+    ordering_fields = ["title", "published_on", "updated_at", "created_at"]
+    ordering = ["title", "id"]
+
+    def visible(self) -> QuerySet:
+        return Source.objects.visible_to(self.request.user)

@@ -1,0 +1,77 @@
+"""Every list endpoint costs a fixed number of queries, whatever the page holds."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+
+from articles.models import Article, CorrectionNote
+from entities.models import Entity, EntityKind
+from tests.factories import (
+    CitationFactory,
+    ClaimAppearanceFactory,
+    ClaimSourceFactory,
+    EntityAliasFactory,
+    EntityFactory,
+    EventFactory,
+    FigureClaimFactory,
+    PersonFactory,
+    PublishedArticleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(n: int) -> None:
+    """``n`` published articles, each fully linked: event, mentions, citations, claims with
+    speakers, subjects, sources and aliases, a correction."""
+    for _ in range(n):
+        article = PublishedArticleFactory(event=EventFactory())
+        company = EntityFactory()
+        EntityAliasFactory(entity=company)
+        EntityAliasFactory(entity=company)
+        article.mentions.add(company, EntityFactory())
+        CorrectionNote.objects.create(article=article, text="Fixed a name.")
+        for number in (1, 2):
+            citation = CitationFactory(article=article, number=number)
+            claim = FigureClaimFactory(speaker=PersonFactory())
+            claim.subjects.add(company, article.event)
+            ClaimSourceFactory(claim=claim, source=citation.source)
+            ClaimSourceFactory(claim=claim)
+            ClaimAppearanceFactory(claim=claim, article=article, position=number)
+
+
+CASES = [
+    # (url, anonymous queries, staff queries)
+    ("/api/v1/claims/", 4, 5),
+    ("/api/v1/claims/?expand=speaker,subjects,sources", 4, 5),
+    ("/api/v1/claims/?format=csv", 4, 5),
+    ("/api/v1/claims/?fields=id,text,speaker", 1, 2),
+    ("/api/v1/claims/?entity={company}&status=unverified&q=invested", 5, 6),
+    ("/api/v1/articles/", 6, 7),
+    ("/api/v1/articles/?expand=event,mentions,sources,claims", 6, 7),
+    ("/api/v1/articles/?fields=slug,title", 2, 3),
+    ("/api/v1/entities/", 3, 4),
+    ("/api/v1/entities/?kind=organization&name={company}", 3, 4),
+    ("/api/v1/sources/", 2, 3),
+    ("/api/v1/sources/?article={article}", 3, 4),
+]
+
+
+@pytest.mark.parametrize(("url", "anonymous", "staff"), CASES)
+@pytest.mark.parametrize("size", [1, 6])
+def test_list_query_count_does_not_grow_with_the_page(
+    django_assert_num_queries, anon, editor_client, url, anonymous, staff, size
+):
+    """The same number of queries for a page of 2 or of 12 claims (1 or 6 articles)."""
+    grow(size)
+    url = url.format(
+        company=Entity.objects.filter(kind=EntityKind.ORGANIZATION).first().slug,
+        article=Article.objects.first().slug,
+    )
+    with django_assert_num_queries(anonymous):
+        assert anon.get(url).status_code == HTTPStatus.OK
+    # A token client adds one query: the token lookup (with its user).
+    with django_assert_num_queries(staff):
+        assert editor_client.get(url).status_code == HTTPStatus.OK

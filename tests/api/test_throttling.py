@@ -1,0 +1,55 @@
+"""Rate limits: anonymous clients per address, signed-in clients per account; 429 + Retry-After."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def low_rates(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "5/min"},
+    }
+
+
+def test_anonymous_clients_get_429_with_retry_after(anon, world, low_rates):
+    """The fourth anonymous request in a minute is refused, saying how long to wait."""
+    for _ in range(3):
+        assert anon.get("/api/v1/claims/").status_code == HTTPStatus.OK
+    response = anon.get("/api/v1/claims/")
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert response["Content-Type"] == "application/json"
+    assert "throttled" in response.json()["detail"].lower()
+
+
+def test_each_address_has_its_own_allowance(anon, world, low_rates):
+    """Another address is not held back by the first one's requests."""
+    for _ in range(4):
+        anon.get("/api/v1/entities/")
+    other = anon.get("/api/v1/entities/", REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == HTTPStatus.OK
+
+
+def test_signed_in_clients_have_their_own_higher_allowance(anon, editor_client, world, low_rates):
+    """A token client is counted per account, with the user rate."""
+    for _ in range(3):
+        anon.get("/api/v1/sources/")
+    for _ in range(5):
+        assert editor_client.get("/api/v1/sources/").status_code == HTTPStatus.OK
+    response = editor_client.get("/api/v1/sources/")
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Retry-After" in response
+
+
+def test_writes_are_throttled_too(editor_client, world, low_rates):
+    """Writes count against the same allowance."""
+    for _ in range(5):
+        editor_client.patch("/api/v1/articles/draft-scoop/", {"byline": "Desk"})
+    response = editor_client.patch("/api/v1/articles/draft-scoop/", {"byline": "Desk"})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
