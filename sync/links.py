@@ -6,18 +6,18 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 PLURALS = {"article": "articles", "claim": "claims", "entity": "entities", "source": "sources"}
+# The REST API addresses articles and entities by slug, claims and sources by id.
+BY_SLUG = {"article", "entity"}
 
 
-def api_url(kind: str, pk: int) -> str:
-    """Path of the object's API resource.
-
-    The REST API's detail routes (``api:<kind>-detail``, by primary key) are used when they
-    exist; otherwise the documented plain path ``/api/v1/<kind>s/<id>/``.
-    """
+def api_url(kind: str, payload: dict) -> str:
+    """Path of the object's REST API resource (``api:<kind>-detail``), from its payload."""
+    key = "slug" if kind in BY_SLUG else "pk"
+    value = payload["slug"] if kind in BY_SLUG else payload["id"]
     try:
-        return reverse(f"api:{kind}-detail", kwargs={"pk": pk})
+        return reverse(f"api:{kind}-detail", kwargs={key: value})
     except NoReverseMatch:
-        return f"/api/v1/{PLURALS[kind]}/{pk}/"
+        return f"/api/v1/{PLURALS[kind]}/{value}/"
 
 
 def site_url(path: str) -> str:

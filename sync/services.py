@@ -180,7 +180,7 @@ def webhook_body(event: ChangeEvent, previous: dict | None) -> dict:
         "kind": event.kind,
         "object_id": event.object_id,
         "page_url": site_url(page) if page else None,
-        "api_url": None if event.is_tombstone else site_url(api_url(event.kind, event.object_id)),
+        "api_url": None if event.is_tombstone else site_url(api_url(event.kind, event.payload)),
         "data": event.payload,
         "previous": previous,
     }

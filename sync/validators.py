@@ -31,7 +31,10 @@ def validate_webhook_url(url: str) -> None:
 
     Names are resolved again, and every address checked, each time a delivery is sent.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise ValidationError(f"This is not a usable URL ({error}).", code="invalid") from None
     if parts.scheme not in {"http", "https"}:
         raise ValidationError(
             "Use an http:// or https:// URL (got “%(scheme)s”).",

@@ -57,7 +57,7 @@ class ChangeEventSerializer(serializers.ModelSerializer):
         if event.is_tombstone:
             return None
         request = self.context.get("request")
-        path = api_url(event.kind, event.object_id)
+        path = api_url(event.kind, event.payload)
         return request.build_absolute_uri(path) if request else path
 
 

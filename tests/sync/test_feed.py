@@ -41,7 +41,7 @@ def test_anonymous_client_reads_changes_in_order(client, commit, an_editor):
     assert article_item["object_id"] == article.pk
     assert article_item["data"]["title"] == article.title
     assert article_item["data"]["page"] == article.get_absolute_url()
-    assert article_item["api_url"] == f"http://testserver/api/v1/articles/{article.pk}/"
+    assert article_item["api_url"] == f"http://testserver/api/v1/articles/{article.slug}/"
     assert body["has_more"] is False
     assert body["next_cursor"] == str(article_item["id"])
 
@@ -78,8 +78,9 @@ def test_malformed_cursor_is_a_400_naming_the_parameter(client, cursor):
     """A cursor that is not a previous next_cursor gets a 400 that says what to send."""
     response = client.get(FEED, {"cursor": cursor})
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "cursor" in response.json()
-    assert "cursor" in response.json()["cursor"][0]
+    body = response.json()
+    assert list(body["errors"]) == ["cursor"]
+    assert body["detail"].startswith("cursor: ")
 
 
 def test_cursor_past_the_latest_change_is_refused(client, commit, an_editor):
@@ -87,7 +88,7 @@ def test_cursor_past_the_latest_change_is_refused(client, commit, an_editor):
     publish_articles(commit, an_editor, 1)
     response = client.get(FEED, {"cursor": 10_000})
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "past the latest change" in response.json()["cursor"][0]
+    assert "past the latest change" in response.json()["errors"]["cursor"][0]
 
 
 @pytest.mark.parametrize(("name", "value"), [("limit", "0"), ("limit", "many"), ("kind", "poll")])
@@ -95,7 +96,7 @@ def test_bad_limit_or_kind_is_a_400_naming_it(client, name, value):
     """Out-of-range limits and unknown kinds are named in the error."""
     response = client.get(FEED, {name: value})
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert list(response.json()) == [name]
+    assert list(response.json()["errors"]) == [name]
 
 
 def test_kind_filter_still_advances_the_cursor(client, commit, an_editor):

@@ -70,7 +70,7 @@ def test_bad_registrations_are_400s_naming_the_field(api, payload, field):
     """A bad URL or event list is refused with a message on that field; nothing is saved."""
     response = api.post(HOOKS, payload, format="json")
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert not WebhookEndpoint.objects.exists()
 
 
@@ -81,7 +81,7 @@ def test_private_addresses_are_refused_when_not_allowed(api, settings):
         HOOKS, {"url": "http://127.0.0.1:8000/", "events": ["claim.created"]}, format="json"
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "private" in response.json()["url"][0]
+    assert "private" in response.json()["errors"]["url"][0]
 
 
 def test_number_of_endpoints_per_client_is_limited(api, api_client_user, settings):
@@ -92,7 +92,7 @@ def test_number_of_endpoints_per_client_is_limited(api, api_client_user, setting
         HOOKS, {"url": "https://a.example/", "events": ["claim.created"]}, format="json"
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "delete one" in response.json()["non_field_errors"][0]
+    assert "delete one" in response.json()["detail"]
 
 
 def test_clients_see_and_change_only_their_own_endpoints(api, api_client_user):
