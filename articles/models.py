@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from entities.models import normalise_name
 
+from .roles import may_see_unpublished
 from .source_urls import normalise_url
 
 
@@ -43,8 +44,8 @@ class SourceQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> SourceQuerySet:
-        """Staff see every source; everyone else only public ones."""
-        if user is not None and user.is_active and user.is_staff:
+        """Staff with a role see every source; everyone else only public ones."""
+        if may_see_unpublished(user, "articles.view_source"):
             return self.all()
         return self.public()
 
@@ -115,7 +116,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
 
     def visible_to(self, user) -> ArticleQuerySet:
-        if user is not None and user.is_active and user.is_staff:
+        if may_see_unpublished(user, "articles.view_article"):
             return self.all()
         return self.published()
 
@@ -286,7 +287,7 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> ClaimQuerySet:
-        if user is not None and user.is_active and user.is_staff:
+        if may_see_unpublished(user, "articles.view_claim"):
             return self.all()
         return self.published()
 

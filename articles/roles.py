@@ -92,6 +92,12 @@ def sync_role_groups(group_model=None, permission_model=None) -> None:
         group.permissions.set(permissions)
 
 
+def may_see_unpublished(user, permission: str = "articles.view_article") -> bool:
+    """May ``user`` see drafts, scheduled and archived coverage (pages, API)? Staff with the
+    role's view permission; a staff account without a role sees what readers see."""
+    return bool(user is not None and user.is_active and user.is_staff and user.has_perm(permission))
+
+
 def may_publish(user) -> bool:
     """May ``user`` publish, unpublish or schedule articles?"""
     return bool(user and user.is_active and user.has_perm("articles.publish_article"))

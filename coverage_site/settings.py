@@ -298,6 +298,13 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
 
+# Benchmarks (`make bench`). The app only adds the build_bench_data command; BENCH_BARE_VIEW turns
+# on the bare baseline view /bench/bare and an X-Bench-Queries header. Never set it in production.
+INSTALLED_APPS.append("bench")
+BENCH_BARE_VIEW = _read(env.bool, "BENCH_BARE_VIEW", False)
+if BENCH_BARE_VIEW:
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
+
 
 # Change feed and webhooks (sync app), and the task queue that delivers webhooks (huey).
 # TASK_QUEUE_URL: sqlite:///path (default, var/tasks.sqlite3, consumer started by `make run`),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -23,3 +24,6 @@ admin.site.site_title = "Summit Coverage"
 
 handler404 = "coverage_site.rest.errors.handler404"
 handler500 = "coverage_site.rest.errors.handler500"
+
+if settings.BENCH_BARE_VIEW:  # `make bench` only; off unless the environment turns it on
+    urlpatterns.append(path("", include("bench.urls")))
