@@ -174,9 +174,6 @@ class WebhookEndpoint(models.Model):
     def __str__(self) -> str:
         return self.description or self.url
 
-    def rotate_secret(self) -> None:
-        self.secret = generate_secret()
-
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..links import api_url
@@ -53,6 +54,7 @@ class ChangeEventSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "object_id", "action", "event", "occurred_at", "api_url", "data"]
         read_only_fields = fields
 
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_api_url(self, event: ChangeEvent) -> str | None:
         if event.is_tombstone:
             return None

@@ -11,6 +11,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from articles import roles
 
@@ -27,9 +28,17 @@ from .serializers import (
 logger = logging.getLogger(__name__)
 
 
+class OnePageSchema(api_settings.DEFAULT_SCHEMA_CLASS):
+    """The feed's list answers one page object (results + cursor), not a bare array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class ChangeFeedViewSet(viewsets.GenericViewSet):
     """Every change to published articles, claims, entities and sources, oldest first."""
 
+    schema = OnePageSchema()
     queryset = ChangeEvent.objects.order_by("id")
     serializer_class = ChangeEventSerializer
     permission_classes = [permissions.AllowAny]
@@ -50,7 +59,8 @@ class ChangeFeedViewSet(viewsets.GenericViewSet):
         the public set (`unpublished`, `deleted`). Following the cursor from the start ends
         with exactly the published data set.
         """
-        params = ChangeFeedQuerySerializer(data=request.query_params)
+        # A plain dict, so an empty value (``?kind=``) is refused rather than read as absent.
+        params = ChangeFeedQuerySerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         cursor, limit = params.validated_data["cursor"], params.validated_data["limit"]
         kind = params.validated_data.get("kind")
@@ -123,12 +133,3 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         deliveries = endpoint.deliveries.order_by("-created_at", "-id")
         page = self.paginate_queryset(deliveries)
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
-
-    @extend_schema(request=None, responses=WebhookEndpointSerializer)
-    @action(detail=True, methods=["post"], url_path="rotate-secret")
-    def rotate_secret(self, request: Request, pk: str | None = None) -> Response:
-        """Replace the signing secret; deliveries sent from now on use the new one."""
-        endpoint = self.get_object()
-        endpoint.rotate_secret()
-        endpoint.save(update_fields=["secret", "updated_at"])
-        return Response(self.get_serializer(endpoint).data)

@@ -73,7 +73,7 @@ def test_tombstones_carry_id_and_time_only(client, commit, an_editor):
     assert item["occurred_at"]
 
 
-@pytest.mark.parametrize("cursor", ["abc", "-1", "1.5", "12abc", "0x10"])
+@pytest.mark.parametrize("cursor", ["abc", "-1", "1.5", "12abc", "0x10", ""])
 def test_malformed_cursor_is_a_400_naming_the_parameter(client, cursor):
     """A cursor that is not a previous next_cursor gets a 400 that says what to send."""
     response = client.get(FEED, {"cursor": cursor})
@@ -91,7 +91,10 @@ def test_cursor_past_the_latest_change_is_refused(client, commit, an_editor):
     assert "past the latest change" in response.json()["errors"]["cursor"][0]
 
 
-@pytest.mark.parametrize(("name", "value"), [("limit", "0"), ("limit", "many"), ("kind", "poll")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("limit", "0"), ("limit", "many"), ("limit", ""), ("kind", "poll"), ("kind", "")],
+)
 def test_bad_limit_or_kind_is_a_400_naming_it(client, name, value):
     """Out-of-range limits and unknown kinds are named in the error."""
     response = client.get(FEED, {name: value})

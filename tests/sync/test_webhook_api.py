@@ -108,17 +108,6 @@ def test_clients_see_and_change_only_their_own_endpoints(api, api_client_user):
     assert own.active is False
 
 
-def test_rotating_the_secret_replaces_it(api, api_client_user):
-    """rotate-secret returns a new secret that later deliveries use."""
-    endpoint = WebhookEndpointFactory(owner=api_client_user)
-    old = endpoint.secret
-    response = api.post(f"{HOOKS}{endpoint.pk}/rotate-secret/")
-    assert response.status_code == HTTPStatus.OK
-    endpoint.refresh_from_db()
-    assert response.json()["secret"] == endpoint.secret
-    assert endpoint.secret != old
-
-
 @pytest.mark.parametrize("count", [1, 8])
 def test_endpoint_list_query_count_is_fixed(api, api_client_user, django_assert_num_queries, count):
     """Listing endpoints costs the same queries for 1 or 8 of them."""
