@@ -13,6 +13,7 @@ from coverage_site.rest.filters import (
     AmountFilter,
     IdChoiceFilter,
     QFilter,
+    SearchFilter,
     SlugChoiceFilter,
     StrictFilterSet,
     UpdatedSinceFilter,
@@ -30,6 +31,7 @@ from ..models import (
     Source,
     VerificationStatus,
 )
+from ..search import search_articles, search_claims
 
 
 def _user(request):
@@ -89,7 +91,13 @@ class ClaimFilter(StrictFilterSet):
     source = IdChoiceFilter(
         queryset=visible_sources, method="filter_source", help_text="Source id: claims it backs."
     )
-    q = QFilter(help_text="Words to find in the claim's wording.")
+    q = SearchFilter(
+        search=lambda queryset, value: search_claims(queryset, value, ranked=False),
+        help_text=(
+            "Search the wording and the speaker's name, as on the search page: words, "
+            '"a phrase", -exclude, or.'
+        ),
+    )
     updated_since = UpdatedSinceFilter()
 
     class Meta:
@@ -114,10 +122,6 @@ class ClaimFilter(StrictFilterSet):
         backed = ClaimSource.objects.filter(claim=OuterRef("pk"), source=value)
         return queryset.filter(Exists(backed))
 
-    @staticmethod
-    def q_word(word: str) -> Q:
-        return Q(text__icontains=word)
-
 
 class ArticleFilter(StrictFilterSet):
     event = _entity_choice("Event slug: articles covering it.", field_name="event")
@@ -135,7 +139,13 @@ class ArticleFilter(StrictFilterSet):
         choices=ArticleStatus.choices,
         help_text="Workflow status; only staff see anything but published articles.",
     )
-    q = QFilter(help_text="Words to find in the headline, standfirst or body.")
+    q = SearchFilter(
+        search=search_articles,
+        help_text=(
+            "Search the headline, standfirst and body, as on the search page: words, "
+            '"a phrase", -exclude, or. Best matches first unless ordering is given.'
+        ),
+    )
     updated_since = UpdatedSinceFilter()
 
     class Meta:
@@ -147,10 +157,6 @@ class ArticleFilter(StrictFilterSet):
         claims = Claim.objects.filter(Q(speaker=value) | _about(value))
         carries = ClaimAppearance.objects.filter(article=OuterRef("pk"), claim__in=claims)
         return queryset.filter(Q(event=value) | Exists(mentioned) | Exists(carries))
-
-    @staticmethod
-    def q_word(word: str) -> Q:
-        return Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
 
 
 class SourceFilter(StrictFilterSet):
