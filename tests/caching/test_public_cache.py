@@ -42,11 +42,13 @@ def test_conditional_get_is_answered_from_the_cache(anon, summit, url, django_as
 
 
 def test_public_pages_ask_to_be_revalidated(anon, summit):
-    """Browsers and shared caches keep public pages but check back (a cheap 304) each time."""
+    """Browsers and shared caches keep public pages but check back (a cheap 304) each time;
+    the pages vary on nothing a reader sends."""
     for response in (anon.get("/"), anon.get("/")):
         assert "no-cache" in response["Cache-Control"]
         assert response.has_header("ETag")
         assert "Set-Cookie" not in response
+        assert "Vary" not in response
 
 
 def test_security_headers_survive_a_hit(anon, summit):
