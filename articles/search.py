@@ -140,7 +140,8 @@ def _add_snippets(results: SearchResults, terms: Terms) -> None:
 def _excerpt(text: str, terms: Terms) -> str:
     """About ``EXCERPT_CHARS`` characters of ``text`` around the first term found."""
     text = " ".join(text.split())
-    starts = [m.start() for t in terms.include for m in [re.search(re.escape(t), text, re.I)] if m]
-    start = max(min(starts, default=0) - EXCERPT_CHARS // 3, 0)
+    found = [re.search(re.escape(term), text, re.IGNORECASE) for term in terms.include]
+    first = min((match.start() for match in found if match), default=0)
+    start = max(first - EXCERPT_CHARS // 3, 0)
     excerpt = text[start : start + EXCERPT_CHARS]
     return ("…" if start else "") + excerpt + ("…" if start + EXCERPT_CHARS < len(text) else "")

@@ -75,8 +75,10 @@ class StrictOrderingFilter(OrderingFilter):
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
         if raw is None:
-            ranked = "search_rank" in getattr(queryset, "query", None).annotations
-            return ["-search_rank"] * ranked + [*self.get_default_ordering(view)]
+            default = [*self.get_default_ordering(view)]
+            if "search_rank" in queryset.query.annotations:
+                return ["-search_rank", *default]
+            return default
         allowed = self.allowed(view)
         fields = [f.strip() for f in raw.split(",")]
         unknown = [f for f in fields if f not in allowed]
