@@ -24,10 +24,13 @@ setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_report $(SEED) --status published
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py sync_reconcile
 
 run: setup
 	@echo "Serving Summit Coverage at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Task queue worker (huey, storage var/tasks.sqlite3) runs alongside; it stops with the server."
+	$(PY) manage.py run_huey & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-shaped: gunicorn, DEBUG off, PostgreSQL and Redis from DATABASE_URL and CACHE_URL.
 # SECRET_KEY comes from the environment; without one, a key is generated once into var/.
@@ -64,10 +67,6 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Benchmarks print figures, never assert them (timings are not tests).
-bench: install
-	$(PY) bench/seed_import.py
-
 clean:
 	rm -rf $(VENV) var .pytest_cache
 
@@ -80,3 +79,18 @@ node-deps:
 		npm ci --ignore-scripts --no-audit --no-fund; \
 	fi
 	@command -v java >/dev/null || { echo "The Nu Html Checker needs Java 17: apt-get install -y openjdk-17-jre-headless" >&2; exit 1; }
+
+# Benchmarks print figures, never assert them (timings are not tests); not part of `make test`.
+# The seed import alone, then load on PostgreSQL, Redis (db 6) and gunicorn; wrk comes from Debian
+# (installed when missing, as root). BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes tenth".
+bench: install
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else \
+			echo "make bench needs wrk: sudo apt-get install -y wrk" >&2; exit 1; \
+		fi; \
+	}
+	mkdir -p var
+	$(PY) bench/seed_import.py
+	$(PY) -m bench.run $(BENCH_ARGS)

@@ -2,8 +2,8 @@
 
 Cached public pages and anonymous API responses (``coverage_site/public_cache.py``) are stored
 under keys that include the *content generation*, a random token kept in the shared cache.
-Saving or deleting a row of any content model (``CONTENT_MODELS``, and the article-entity and
-claim-entity links) starts a new generation when the transaction commits: every cached response
+Saving or deleting a row of any content model (``CONTENT_MODELS``), or changing one of their
+many-to-many links, starts a new generation when the transaction commits: every cached response
 is missed at once, and nothing rendered from uncommitted data is cached under the new token.
 Writes that skip model signals (bulk inserts, queryset updates) call ``content_changed()``
 themselves. The signal receivers below only collect; the rules are here.
@@ -42,7 +42,6 @@ CONTENT_MODELS = (
     "entities.EntityAlias",
     "entities.EntityRelation",
 )
-CONTENT_LINKS = (("articles.Article", "mentions"), ("articles.Claim", "subjects"))
 GENERATION_KEY = "public-cache:generation"
 SCHEDULE_RECHECK = dt.timedelta(minutes=5)
 
@@ -113,10 +112,13 @@ def _linked(sender, action: str, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Called from ``ArticlesConfig.ready()``: every content write calls ``content_changed``."""
-    senders = [apps.get_model(label) for label in CONTENT_MODELS]
-    links = [getattr(apps.get_model(label), name).through for label, name in CONTENT_LINKS]
-    for model in senders + links:
-        post_save.connect(_written, sender=model, dispatch_uid=f"public-cache-{model._meta}")
-        post_delete.connect(_written, sender=model, dispatch_uid=f"public-cache-{model._meta}")
+    models = [apps.get_model(label) for label in CONTENT_MODELS]
+    # Links added with .add()/.set() send m2m_changed only (even through Citation/ClaimSource).
+    links = {field.remote_field.through for model in models for field in model._meta.many_to_many}
+    for model in {*models, *links}:
+        uid = f"public-cache-{model._meta.label}"
+        post_save.connect(_written, sender=model, dispatch_uid=uid)
+        post_delete.connect(_written, sender=model, dispatch_uid=uid)
     for through in links:
-        m2m_changed.connect(_linked, sender=through, dispatch_uid=f"public-cache-{through._meta}")
+        uid = f"public-cache-links-{through._meta.label}"
+        m2m_changed.connect(_linked, sender=through, dispatch_uid=uid)

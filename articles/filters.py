@@ -1,14 +1,18 @@
-"""django-filter FilterSets for the public pages (the claims explorer)."""
+"""django-filter FilterSets for the public pages (the claims explorer).
+
+The API's stricter FilterSets (``articles/api/filters.py``) share the same rules through the
+QuerySet methods ``involving()``, ``about()`` and ``appearing_in()``.
+"""
 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db.models import Case, F, Value, When
 from django_filters.constants import EMPTY_VALUES
 
 from entities.models import Entity
 
-from .models import Article, Claim, ClaimAppearance, ClaimKind, VerificationStatus
+from .models import Article, Claim, ClaimKind, VerificationStatus
 
 
 def unit_choices() -> list[tuple[str, str]]:
@@ -93,11 +97,7 @@ class ClaimExplorerFilter(django_filters.FilterSet):
         return queryset.involving(value) if value else queryset
 
     def filter_article(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article=value))
-        )
+        return queryset.appearing_in(value) if value else queryset
 
 
 def explorer_queryset():

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from entities.models import normalise_name
 
+from .roles import may_see_unpublished
 from .source_urls import normalise_url
 
 
@@ -43,8 +44,8 @@ class SourceQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> SourceQuerySet:
-        """Staff see every source; everyone else only public ones."""
-        if user is not None and user.is_active and user.is_staff:
+        """Staff with a role see every source; everyone else only public ones."""
+        if may_see_unpublished(user, "articles.view_source"):
             return self.all()
         return self.public()
 
@@ -115,7 +116,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
 
     def visible_to(self, user) -> ArticleQuerySet:
-        if user is not None and user.is_active and user.is_staff:
+        if may_see_unpublished(user, "articles.view_article"):
             return self.all()
         return self.published()
 
@@ -296,7 +297,7 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> ClaimQuerySet:
-        if user is not None and user.is_active and user.is_staff:
+        if may_see_unpublished(user, "articles.view_claim"):
             return self.all()
         return self.published()
 
@@ -330,6 +331,18 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(
             Q(speaker=entity)
             | Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=inner))
+        )
+
+    def about(self, entity) -> ClaimQuerySet:
+        """Claims whose subjects include ``entity``."""
+        return self.filter(
+            Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=entity))
+        )
+
+    def appearing_in(self, article) -> ClaimQuerySet:
+        """Claims with an appearance in ``article``."""
+        return self.filter(
+            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article=article))
         )
 
     def with_amount_usd(self) -> ClaimQuerySet:

@@ -6,8 +6,9 @@ the API (``api``), for requests that carry no credentials: no session or message
 ``Authorization`` header. Only complete 200 responses without cookies, not marked private or
 no-store, are stored, with their headers (the ETag of ``ConditionalGetMiddleware`` included, so a
 hit answers ``If-None-Match`` with a 304 too). The admin, ``/healthz``, the API docs and schema,
-and every request with credentials bypass the cache both ways; so does a request made inside a
-transaction holding uncommitted content writes.
+views marked ``public_cache = False`` (webhooks) and every request with credentials bypass the
+cache both ways; so does a request made inside a transaction holding uncommitted content writes.
+Nothing a signed-in user was served is ever stored.
 
 Keys hold the content generation (``articles/caching.py`` decides when it changes), the URL
 and, for the API, the ``Accept`` header (it can choose CSV). Lifetimes are bounded by
@@ -62,10 +63,18 @@ def _key(request: HttpRequest, namespace: str) -> str:
     return f"public-cache:{current_generation()}:{digest}"
 
 
+def _opted_out(view_func) -> bool:
+    """Views for signed-in accounts only say ``public_cache = False`` (e.g. webhooks)."""
+    return getattr(getattr(view_func, "cls", view_func), "public_cache", True) is False
+
+
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
     if response.cookies:
+        return False
+    user = getattr(request, "user", None)  # DRF copies whoever it authenticated here
+    if user is not None and user.is_authenticated:
         return False
     control = {
         d.split("=")[0].strip().lower()
@@ -103,6 +112,7 @@ class PublicCacheFetchMiddleware:
             settings.PUBLIC_CACHE_SECONDS <= 0
             or request.method not in ("GET", "HEAD")
             or namespace not in PUBLIC_NAMESPACES
+            or _opted_out(view_func)
             or _has_credentials(request)
             or has_pending_changes()
         ):

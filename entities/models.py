@@ -50,8 +50,13 @@ class EntityQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> EntityQuerySet:
-        """Staff see every entity (drafts' too); everyone else only public ones."""
-        if user is not None and user.is_active and user.is_staff:
+        """Staff with a role see every entity (drafts' too); everyone else only public ones."""
+        if (
+            user is not None
+            and user.is_active
+            and user.is_staff
+            and user.has_perm("entities.view_entity")
+        ):
             return self.all()
         return self.public()
 

@@ -7,6 +7,8 @@ hidden button would be.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -44,6 +46,7 @@ from ..services import (
     citation_problems,
 )
 from .history import HistoryCompareAdmin
+from .upload import report_upload_view
 
 TRANSITION_LABELS = {
     ArticleStatus.DRAFT: "Back to draft",
@@ -294,7 +297,11 @@ class ArticleAdmin(HistoryCompareAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name="articles_article_preview",
             ),
-            # The report upload view (issue: importer) mounts here as "upload/".
+            path(
+                "upload/",
+                self.admin_site.admin_view(partial(report_upload_view, self)),
+                name="articles_article_upload",
+            ),
         ]
         return extra + super().get_urls()
 

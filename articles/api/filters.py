@@ -25,7 +25,6 @@ from ..models import (
     ArticleStatus,
     Citation,
     Claim,
-    ClaimAppearance,
     ClaimKind,
     ClaimSource,
     Source,
@@ -52,10 +51,6 @@ def visible_sources(request):
 
 def _entity_choice(help_text: str, **kwargs) -> SlugChoiceFilter:
     return SlugChoiceFilter(queryset=visible_entities, help_text=help_text, **kwargs)
-
-
-def _about(entity) -> Exists:
-    return Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=entity))
 
 
 class ClaimFilter(StrictFilterSet):
@@ -105,14 +100,13 @@ class ClaimFilter(StrictFilterSet):
         fields: list[str] = []
 
     def filter_article(self, queryset, name, value) -> QuerySet:
-        appears = ClaimAppearance.objects.filter(claim=OuterRef("pk"), article=value)
-        return queryset.filter(Exists(appears))
+        return queryset.appearing_in(value)
 
     def filter_entity(self, queryset, name, value) -> QuerySet:
-        return queryset.filter(Q(speaker=value) | _about(value))
+        return queryset.involving(value)
 
     def filter_subject(self, queryset, name, value) -> QuerySet:
-        return queryset.filter(_about(value))
+        return queryset.about(value)
 
     def filter_usd(self, queryset, name, value) -> QuerySet:
         lookup = "gte" if name == "amount_usd_min" else "lte"
@@ -153,10 +147,7 @@ class ArticleFilter(StrictFilterSet):
         fields: list[str] = []
 
     def filter_entity(self, queryset, name, value) -> QuerySet:
-        mentioned = Article.mentions.through.objects.filter(article=OuterRef("pk"), entity=value)
-        claims = Claim.objects.filter(Q(speaker=value) | _about(value))
-        carries = ClaimAppearance.objects.filter(article=OuterRef("pk"), claim__in=claims)
-        return queryset.filter(Q(event=value) | Exists(mentioned) | Exists(carries))
+        return queryset.involving(value)
 
 
 class SourceFilter(StrictFilterSet):

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -88,6 +88,7 @@ def import_report(
     if not slug:
         raise ReportImportError(f"the title “{meta_title}” gives no usable slug; add a “slug”")
     with transaction.atomic():
+        _serialise_imports()
         run = _Import(report=report, meta=meta, title=meta_title, slug=slug, by=by)
         result = run.execute()
         if not result.unchanged:
@@ -99,6 +100,18 @@ def import_report(
     )
     result.warnings[:0] = warnings
     return result
+
+
+# Any two imports may share entities and sources, so they run one at a time. PostgreSQL: a
+# transaction-scoped advisory lock (released at commit or rollback); SQLite already serialises
+# writers.
+IMPORT_LOCK_KEY = 0x5C1A1A0  # arbitrary, fixed: "summit coverage import"
+
+
+def _serialise_imports() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 def _check_may_import(by, meta: Metadata) -> None:

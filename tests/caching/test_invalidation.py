@@ -27,6 +27,7 @@ from tests.factories import (
     EntityAliasFactory,
     EntityFactory,
     EntityRelationFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,7 +121,7 @@ def test_a_verdict_shows_on_the_claim_page_and_api(anon, summit, editor_user):
 
 @pytest.mark.parametrize(
     "change",
-    ["correction", "alias", "relation", "entity rename", "source title", "mention"],
+    ["correction", "alias", "relation", "entity rename", "source title", "mention", "source link"],
 )
 def test_every_kind_of_content_write_refreshes_pages(anon, summit, change):
     """Corrections, aliases, relations, entities, sources and links all count as content."""
@@ -146,11 +147,30 @@ def test_every_kind_of_content_write_refreshes_pages(anon, summit, change):
         summit.source.title = "Korea JoongAng Daily: the full report"
         summit.source.save()
         url, expected = source_url, "the full report"
-    else:
+    elif change == "mention":
         newcomer = EntityFactory(name="Naver Cloud", slug="naver-cloud")
         summit.article.mentions.add(newcomer)
         url, expected = article_url, "Naver Cloud"
+    else:  # .add() through ClaimSource sends m2m_changed, not post_save
+        claim = summit.claims["investment"]
+        url = claim.get_absolute_url()
+        _cached(anon, url)
+        claim.sources.add(SourceFactory(title="Ulsan city press release"))
+        expected = "Ulsan city press release"
     assert expected in _fresh(anon, url).content.decode()
+
+
+def test_the_change_feed_shows_a_publish_at_once(anon, summit, editor_user):
+    """The feed's events are written after the edit commits; the cached feed still updates."""
+    article = _draft()
+    feed = _cached(anon, "/api/v1/changes/?limit=200")["/api/v1/changes/?limit=200"]
+    assert f'"/articles/{article.slug}/"' not in feed
+    services.article_publish(article=article, by=editor_user)
+    fresh = _fresh(anon, "/api/v1/changes/?limit=200").json()["results"]
+    assert any(
+        event["kind"] == "article" and event["data"] and event["data"]["slug"] == article.slug
+        for event in fresh
+    )
 
 
 def test_merging_entities_refreshes_their_pages(anon, summit, editor_user):

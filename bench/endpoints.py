@@ -1,0 +1,52 @@
+"""What `make bench` measures: the one table to adjust when pages and API endpoints change.
+
+A path may use placeholders filled from the data set's manifest: ``{article}`` (a public
+article's slug), ``{busy_entity}`` (the entity about one claim in twenty) and ``{search_term}``.
+``rotate=True`` sends every request to a different public article, each one once, so that no
+request can be answered from a page cache (the "uncached" figure); without it, the same URL is
+requested over and over (after the first request, a cache hit once caching exists).
+``target`` is the least share of the bare view's requests/s the endpoint should reach.
+An endpoint that answers 404 is reported as "endpoint not available (404)" and skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    key: str
+    label: str
+    path: str
+    rotate: bool = False
+    cached: bool = False
+    target: float | None = None
+
+
+BARE = Endpoint("bare", "bare view (baseline)", "/bench/bare")
+CLAIMS = "/api/v1/claims/?status=verified&kind=figure&expand=sources"  # a page of 50
+
+ENDPOINTS: list[Endpoint] = [
+    BARE,
+    Endpoint("article", "article, uncached", "/articles/{article}/", rotate=True, target=0.20),
+    Endpoint("article_cached", "article, cached", "/articles/{article}/", cached=True, target=0.80),
+    Endpoint("entity_busy", "busy entity page", "/entities/{busy_entity}/"),
+    Endpoint("claims_api", "claims API + sources", CLAIMS, target=0.12),
+    Endpoint("changes", "change feed", "/api/v1/changes/"),
+    Endpoint("search", "search", "/search/?q={search_term}"),
+]
+
+# Run after the data set is built, before the server starts: management commands (with their
+# arguments) that derive data bulk inserts skip, e.g. a change-feed backfill or search vectors.
+# Commands that do not exist are reported and skipped.
+POST_BUILD_COMMANDS: list[list[str]] = []
+
+# The seed import timed against the "< 1 s" target, as `make setup` runs it: a management command
+# and its arguments.
+SEED_IMPORT = [
+    "import_report",
+    "articles/seed/apec-ceo-summit-2025-report.txt",
+    "--status",
+    "published",
+]

@@ -1,0 +1,106 @@
+"""The harness around the figures: the endpoint table, its URLs and the seed-import timer."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+from bench import endpoints, run
+from bench.endpoints import Endpoint
+from bench.management.commands import time_seed_import
+from entities.models import Entity
+
+MANIFEST = {
+    "busy_entity": "pacific-compute-group",
+    "search_term": "semiconductor",
+    "public_article_slugs": ["first-1", "second-2", "third-3"],
+}
+
+
+def test_rotating_endpoint_requests_every_public_article():
+    """rotate=True gives one URL per public article, in order."""
+    endpoint = Endpoint("article", "article", "/articles/{article}/", rotate=True)
+    assert run.expand(endpoint, MANIFEST) == [
+        "/articles/first-1/",
+        "/articles/second-2/",
+        "/articles/third-3/",
+    ]
+
+
+def test_fixed_endpoints_fill_placeholders_from_the_manifest():
+    """The busy entity and search term come from the data set that was built."""
+    by_key = {e.key: e for e in endpoints.ENDPOINTS}
+    assert run.expand(by_key["entity_busy"], MANIFEST) == ["/entities/pacific-compute-group/"]
+    assert run.expand(by_key["search"], MANIFEST) == ["/search/?q=semiconductor"]
+    assert run.expand(by_key["article_cached"], MANIFEST) == ["/articles/first-1/"]
+
+
+def test_endpoint_table_starts_with_the_bare_view_and_has_unique_keys():
+    """Ratios need the bare view measured first; keys name the objects in var/bench.json."""
+    keys = [e.key for e in endpoints.ENDPOINTS]
+    assert endpoints.ENDPOINTS[0] is endpoints.BARE
+    assert len(keys) == len(set(keys))
+    assert {"article", "article_cached", "entity_busy", "claims_api", "changes", "search"} <= set(
+        keys
+    )
+
+
+def test_unknown_size_is_refused_with_the_choices():
+    """make bench BENCH_ARGS="--sizes huge" says which sizes exist."""
+    with pytest.raises(SystemExit):
+        run.parse_args(["--sizes", "huge"])
+    assert run.parse_args(["--sizes", "tenth"]).sizes == ["tenth"]
+
+
+@pytest.mark.django_db
+def test_seed_import_timer_reports_a_missing_importer(monkeypatch):
+    """Without the import command the figure is "not available", not an error."""
+    monkeypatch.setattr(time_seed_import, "SEED_IMPORT", ["no_such_importer", "x.txt"])
+    out = StringIO()
+    call_command("time_seed_import", stdout=out)
+    assert json.loads(out.getvalue()) == {
+        "available": False,
+        "reason": "no `no_such_importer` command yet",
+    }
+
+
+@pytest.mark.django_db
+def test_seed_import_timer_times_the_import_and_rolls_it_back(monkeypatch):
+    """The import runs in-process, is timed, and leaves nothing behind."""
+    monkeypatch.setattr(
+        time_seed_import,
+        "SEED_IMPORT",
+        ["build_bench_data", "--scale", "0.001", "--no-progress"],
+    )
+    out = StringIO()
+    call_command("time_seed_import", "--runs", "2", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["available"] is True
+    assert result["runs"] == 2
+    assert result["seconds"] > 0 and result["first_seconds"] > 0
+    assert not Entity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_import_timer_reports_a_failing_import(monkeypatch):
+    """An import that fails is reported with its message, not a traceback."""
+    monkeypatch.setattr(
+        time_seed_import, "SEED_IMPORT", ["build_bench_data", "--scale", "99", "--no-progress"]
+    )
+    out = StringIO()
+    call_command("time_seed_import", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["available"] is False
+    assert "between 0.001 and 10" in result["reason"]
+
+
+@pytest.mark.django_db
+def test_configured_seed_import_runs_and_leaves_nothing_behind():
+    """SEED_IMPORT names the real importer and the seed report; the timed run is rolled back."""
+    out = StringIO()
+    call_command("time_seed_import", "--runs", "1", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["available"] is True, result
+    assert not Article.objects.exists()
