@@ -22,6 +22,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from .caching import content_changed
+
 FORMAT = "summit-coverage-export"
 VERSION = 1
 
@@ -176,4 +178,5 @@ def coverage_import_from(path: Path) -> dict[str, int]:
     except IntegrityError as error:
         raise BackupError(f"The export's links do not resolve: {error}") from error
     _reset_sequences()
+    content_changed()
     return counts

@@ -120,6 +120,16 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def scheduled(self) -> ArticleQuerySet:
+        """Published articles whose publish time is still ahead: hidden until it passes."""
+        return self.filter(status=ArticleStatus.PUBLISHED, published_at__gt=timezone.now())
+
+    def became_public_between(self, start, end) -> ArticleQuerySet:
+        """Published articles whose publish time fell in (``start``, ``end``]."""
+        return self.filter(
+            status=ArticleStatus.PUBLISHED, published_at__gt=start, published_at__lte=end
+        )
+
     def with_related(self) -> ArticleQuerySet:
         return self.select_related("event").prefetch_related("citations__source")
 

@@ -1,29 +1,48 @@
-"""Search across published articles, claims and public entities, grouped by type.
+"""Search: the one module behind the search page (``/search/?q=``) and the API's ``q``.
 
-On PostgreSQL: full-text search (``websearch`` syntax, English stemming) ranked by relevance.
-On SQLite: every word must occur somewhere in the searched fields (case-insensitive).
-Only what readers may see is searched: the visibility QuerySet methods come first.
+On PostgreSQL: full-text search in web-search syntax (``"exact phrase"``, ``-excluded``,
+``or``) with English stemming, over documents kept by the database with weights (articles:
+headline A, standfirst B, body C; claims: wording A, speaker's name B; entities: see
+``entities/search.py``, which adds trigram matching for misspelt names), GIN-indexed, ranked by
+``ts_rank``, with highlighted snippets. On SQLite: every word or quoted phrase must occur
+somewhere in the fields (ignoring case), ``-words`` must not, newest first.
+
+Only what the caller may show is searched: the page passes ``Article.objects.published()``,
+``Claim.objects.published()`` and ``Entity.objects.public()``; the API passes ``visible_to(user)``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import and_, or_
 
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.search import SearchRank
+from django.db.models import Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
 
-from entities.models import Entity, EntityAlias
+from coverage_site.fulltext import (
+    Document,
+    Terms,
+    headline,
+    in_any_field,
+    on_postgresql,
+    safe_snippet,
+    web_query,
+)
+from entities.models import Entity
+from entities.search import search_entities
 
 from .models import Article, Claim
 
 MAX_QUERY_LENGTH = 200
 PER_TYPE = 20
+EXCERPT_CHARS = 160
 
 
 @dataclass
 class SearchResults:
+    """Up to ``PER_TYPE`` of each kind; every item carries ``*_html`` snippets to show."""
+
     query: str
     articles: list[Article] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
@@ -34,71 +53,95 @@ class SearchResults:
         return len(self.articles) + len(self.claims) + len(self.entities)
 
 
-def _words(query: str) -> list[str]:
-    return [word for word in query.split() if word][:12]
-
-
-def _every_word(fields: list[str], words: list[str]) -> Q:
-    return reduce(
-        and_, (reduce(or_, (Q(**{f"{name}__icontains": w}) for name in fields)) for w in words)
+def search_articles(queryset: QuerySet, query: str, *, snippets: bool = False) -> QuerySet:
+    """Articles of ``queryset`` matching ``query``; on PostgreSQL best first (``search_rank``)."""
+    if not on_postgresql():
+        fields = in_any_field("title", "standfirst", "body")
+        return queryset.filter(Terms.parse(query).match(fields))
+    search = web_query(query)
+    results = (
+        queryset.alias(document=Document())
+        .filter(document=search)
+        .annotate(search_rank=SearchRank(Document(), search))
+        .order_by("-search_rank", "-published_at", "pk")
     )
-
-
-def _alias_match(words: list[str]) -> Exists:
-    return Exists(EntityAlias.objects.filter(_every_word(["name"], words), entity=OuterRef("pk")))
-
-
-def _fallback(query: str) -> tuple[QuerySet, QuerySet, QuerySet]:
-    words = _words(query)
-    articles = Article.objects.published().filter(
-        _every_word(["title", "standfirst", "body"], words)
-    )
-    claims = Claim.objects.published().filter(_every_word(["text"], words))
-    entities = Entity.objects.public().filter(
-        _every_word(["name", "description"], words) | Q(_alias_match(words))
-    )
-    return articles, claims, entities.order_by("name")
-
-
-def _full_text(query: str) -> tuple[QuerySet, QuerySet, QuerySet]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    search = SearchQuery(query, search_type="websearch", config="english")
-
-    def ranked(queryset: QuerySet, vector: SearchVector) -> QuerySet:
-        return (
-            queryset.annotate(document=vector, rank=SearchRank(vector, search))
-            .filter(document=search)
-            .order_by("-rank", "pk")
+    if snippets:
+        text = Concat("standfirst", Value("\n"), "body", output_field=TextField())
+        results = results.annotate(
+            title_headline=headline("title", search, whole=True),
+            text_headline=headline(text, search),
         )
+    return results
 
-    articles = ranked(
-        Article.objects.published(),
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("standfirst", weight="B", config="english")
-        + SearchVector("body", weight="C", config="english"),
-    )
-    claims = ranked(Claim.objects.published(), SearchVector("text", config="english"))
-    words = _words(query)
-    name_vector = SearchVector("name", weight="A", config="english") + SearchVector(
-        "description", weight="B", config="english"
-    )
-    entities = (
-        Entity.objects.public()
-        .annotate(document=name_vector, rank=SearchRank(name_vector, search))
-        .filter(Q(document=search) | _every_word(["name"], words) | Q(_alias_match(words)))
-        .order_by("-rank", "name")
-    )
-    return articles, claims, entities
+
+def search_claims(
+    queryset: QuerySet, query: str, *, ranked: bool = True, snippets: bool = False
+) -> QuerySet:
+    """Claims of ``queryset`` whose wording or speaker's name match ``query``.
+
+    ``ranked=False`` keeps the caller's order (the API's cursor pages need a stable one).
+    """
+    if not on_postgresql():
+        return queryset.filter(Terms.parse(query).match(_in_claim))
+    search = web_query(query)
+    results = queryset.alias(document=Document()).filter(document=search)
+    if ranked:
+        results = results.annotate(search_rank=SearchRank(Document(), search)).order_by(
+            "-search_rank", "pk"
+        )
+    if snippets:
+        results = results.annotate(text_headline=headline("text", search, whole=True))
+    return results
 
 
 def search_everything(query: str) -> SearchResults:
-    """Up to ``PER_TYPE`` results of each type for ``query`` (already stripped, non-empty)."""
-    backend = _full_text if connection.vendor == "postgresql" else _fallback
-    articles, claims, entities = backend(query)
-    return SearchResults(
+    """Up to ``PER_TYPE`` public results of each type for ``query`` (stripped, non-empty)."""
+    articles = search_articles(Article.objects.published(), query, snippets=True)
+    claims = search_claims(Claim.objects.published(), query, snippets=True)
+    entities = search_entities(Entity.objects.public(), query, snippets=True)
+    results = SearchResults(
         query=query,
         articles=list(articles.select_related("event")[:PER_TYPE]),
         claims=list(claims.for_listing()[:PER_TYPE]),
         entities=list(entities[:PER_TYPE]),
     )
+    _add_snippets(results, Terms.parse(query))
+    return results
+
+
+def _in_claim(term: str) -> Q:
+    return Q(text__icontains=term) | Q(speaker__name__icontains=term)
+
+
+def _add_snippets(results: SearchResults, terms: Terms) -> None:
+    """``title_html``/``text_html`` on articles, ``text_html`` on claims, ``name_html`` and
+    ``description_html`` on entities: escaped text with ``<mark>`` around what matched."""
+    if on_postgresql():
+        for article in results.articles:
+            article.title_html = safe_snippet(article.title_headline)
+            article.text_html = safe_snippet(article.text_headline)
+        for claim in results.claims:
+            claim.text_html = safe_snippet(claim.text_headline)
+        for entity in results.entities:
+            entity.name_html = safe_snippet(entity.name_headline)
+            entity.description_html = safe_snippet(entity.description_headline)
+        return
+    for article in results.articles:
+        article.title_html = terms.highlight(article.title)
+        text = f"{article.standfirst}\n{article.body}"
+        article.text_html = terms.highlight(_excerpt(text, terms))
+    for claim in results.claims:
+        claim.text_html = terms.highlight(claim.text)
+    for entity in results.entities:
+        entity.name_html = terms.highlight(entity.name)
+        entity.description_html = terms.highlight(entity.description)
+
+
+def _excerpt(text: str, terms: Terms) -> str:
+    """About ``EXCERPT_CHARS`` characters of ``text`` around the first term found."""
+    text = " ".join(text.split())
+    found = [re.search(re.escape(term), text, re.IGNORECASE) for term in terms.include]
+    first = min((match.start() for match in found if match), default=0)
+    start = max(first - EXCERPT_CHARS // 3, 0)
+    excerpt = text[start : start + EXCERPT_CHARS]
+    return ("…" if start else "") + excerpt + ("…" if start + EXCERPT_CHARS < len(text) else "")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from entities.models import Entity, EntityAlias, EntityRelation
 
 from . import roles
+from .caching import content_changed
 from .models import (
     Article,
     ArticleStatus,
@@ -396,6 +397,7 @@ def entity_merge(*, keep: Entity, drop: Entity, by) -> Entity:
             f"“{keep}” ({keep.wikidata_id}) and “{drop}” ({drop.wikidata_id}) are different "
             "Wikidata items, so they are not duplicates."
         )
+    content_changed()  # links move by queryset updates, which send no model signals
     try:
         _merge_aliases(keep, drop)
         _merge_relations(keep, drop, by)

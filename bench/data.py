@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import connection, models, transaction
 from django.db.models import Max
 
+from articles.caching import content_changed
 from articles.models import (
     Article,
     ArticleStatus,
@@ -112,6 +113,7 @@ class BenchDataBuilder:
                 bulk.insert(_MODELS[label], rows, advance=bar.advance)
                 bar.close()
             bulk.reset_sequences(KEYED)
+            content_changed()  # bulk writes send no signals; cached pages must go
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -298,6 +298,17 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
 
+# Public cache (coverage_site/public_cache.py; invalidation in articles/caching.py): whole
+# responses for anonymous readers in the default cache, replaced as soon as an editor's change
+# commits; 0 turns it off. ConditionalGetMiddleware gives every page an ETag and answers 304s.
+PUBLIC_CACHE_SECONDS = _read(env.int, "PUBLIC_CACHE_SECONDS", 600)
+MIDDLEWARE.insert(0, "coverage_site.public_cache.PublicCacheStoreMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "django.middleware.http.ConditionalGetMiddleware",
+)
+MIDDLEWARE.append("coverage_site.public_cache.PublicCacheFetchMiddleware")
+
 # Benchmarks (`make bench`). The app only adds the build_bench_data command; BENCH_BARE_VIEW turns
 # on the bare baseline view /bench/bare and an X-Bench-Queries header. Never set it in production.
 INSTALLED_APPS.append("bench")

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles import roles
+from articles.caching import content_changed
 from articles.models import Article
 
 from . import outbound, state
@@ -122,6 +123,9 @@ def _emit(
     )
     _deliveries_create(events, previous, now)  # before _save_states overwrites `previous`
     _save_states(changes, previous, now)
+    # The feed is read through the public cache (articles/caching.py); bulk inserts send no
+    # signal, and these events are written after the edit's own commit started a generation.
+    content_changed()
     return events
 
 

@@ -16,3 +16,14 @@ def summit(db):
     from tests.content import build_summit
 
     return build_summit()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: the local-memory cache outlives each test's
+    database, and cached pages or a content generation from another test must not leak in."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -13,6 +13,7 @@ from coverage_site.rest.filters import (
     AmountFilter,
     IdChoiceFilter,
     QFilter,
+    SearchFilter,
     SlugChoiceFilter,
     StrictFilterSet,
     UpdatedSinceFilter,
@@ -29,6 +30,7 @@ from ..models import (
     Source,
     VerificationStatus,
 )
+from ..search import search_articles, search_claims
 
 
 def _user(request):
@@ -84,7 +86,13 @@ class ClaimFilter(StrictFilterSet):
     source = IdChoiceFilter(
         queryset=visible_sources, method="filter_source", help_text="Source id: claims it backs."
     )
-    q = QFilter(help_text="Words to find in the claim's wording.")
+    q = SearchFilter(
+        search=lambda queryset, value: search_claims(queryset, value, ranked=False),
+        help_text=(
+            "Search the wording and the speaker's name, as on the search page: words, "
+            '"a phrase", -exclude, or.'
+        ),
+    )
     updated_since = UpdatedSinceFilter()
 
     class Meta:
@@ -108,10 +116,6 @@ class ClaimFilter(StrictFilterSet):
         backed = ClaimSource.objects.filter(claim=OuterRef("pk"), source=value)
         return queryset.filter(Exists(backed))
 
-    @staticmethod
-    def q_word(word: str) -> Q:
-        return Q(text__icontains=word)
-
 
 class ArticleFilter(StrictFilterSet):
     event = _entity_choice("Event slug: articles covering it.", field_name="event")
@@ -129,7 +133,13 @@ class ArticleFilter(StrictFilterSet):
         choices=ArticleStatus.choices,
         help_text="Workflow status; only staff see anything but published articles.",
     )
-    q = QFilter(help_text="Words to find in the headline, standfirst or body.")
+    q = SearchFilter(
+        search=search_articles,
+        help_text=(
+            "Search the headline, standfirst and body, as on the search page: words, "
+            '"a phrase", -exclude, or. Best matches first unless ordering is given.'
+        ),
+    )
     updated_since = UpdatedSinceFilter()
 
     class Meta:
@@ -138,10 +148,6 @@ class ArticleFilter(StrictFilterSet):
 
     def filter_entity(self, queryset, name, value) -> QuerySet:
         return queryset.involving(value)
-
-    @staticmethod
-    def q_word(word: str) -> Q:
-        return Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
 
 
 class SourceFilter(StrictFilterSet):

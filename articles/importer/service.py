@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import roles
+from articles.caching import content_changed
 from articles.models import Article, ArticleStatus
 from articles.services import PublishBlocked, article_transition, article_transition_by_system
 from entities.gazetteer import load_gazetteer
@@ -90,6 +91,8 @@ def import_report(
         _serialise_imports()
         run = _Import(report=report, meta=meta, title=meta_title, slug=slug, by=by)
         result = run.execute()
+        if not result.unchanged:
+            content_changed()  # bulk inserts send no model signals
     result.created, result.updated, result.deleted = (
         +result.created,  # unary + drops the kinds counted zero times
         +result.updated,

@@ -79,7 +79,7 @@ class ConditionalMixin:
         patch_cache_control(response, no_cache=True)
         if request.user and request.user.is_authenticated:
             patch_cache_control(response, private=True)
-        patch_vary_headers(response, ["Authorization"])
+        patch_vary_headers(response, ["Authorization", "Accept"])  # Accept can choose CSV
         conditional = get_conditional_response(
             request, etag=etag, last_modified=int(modified.timestamp()), response=response
         )

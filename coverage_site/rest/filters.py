@@ -108,6 +108,20 @@ class QFilter(django_filters.CharFilter):
         return qs.filter(condition)
 
 
+class SearchFilter(django_filters.CharFilter):
+    """Full-text ``q`` through the site's search module: ``search(queryset, value)`` narrows
+    (and may rank) the visible items, with the same syntax as the search page."""
+
+    field_class = QField
+
+    def __init__(self, *, search, **kwargs):
+        self.search = search
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        return self.search(qs, value) if value else qs
+
+
 class StrictFilterSet(django_filters.FilterSet):
     """An empty value is only “no filter” for text and slugs; for numbers, dates and choices
     it is a 400, as the schema says."""

@@ -68,12 +68,17 @@ class StrictOrderingFilter(OrderingFilter):
     """``ordering=-updated_at`` from the view's whitelist; anything else is a 400.
 
     The primary key is appended as a tie-breaker so equal values page deterministically.
+    Search results (a ``search_rank`` annotation, see ``articles/search.py``) come best first
+    unless an ordering is asked for.
     """
 
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get(self.ordering_param)
         if raw is None:
-            return [*self.get_default_ordering(view)]
+            default = [*self.get_default_ordering(view)]
+            if "search_rank" in queryset.query.annotations:
+                return ["-search_rank", *default]
+            return default
         allowed = self.allowed(view)
         fields = [f.strip() for f in raw.split(",")]
         unknown = [f for f in fields if f not in allowed]

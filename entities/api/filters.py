@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
-from coverage_site.rest.filters import QFilter, StrictFilterSet, UpdatedSinceFilter
+from coverage_site.rest.filters import SearchFilter, StrictFilterSet, UpdatedSinceFilter
 
-from ..models import Entity, EntityAlias, EntityKind
+from ..models import Entity, EntityKind
+from ..search import search_entities
 
 
 class EntityFilter(StrictFilterSet):
@@ -18,7 +19,13 @@ class EntityFilter(StrictFilterSet):
         method="filter_name",
         help_text="Name or alias, matched ignoring case, accents and punctuation.",
     )
-    q = QFilter(help_text="Words to find in the name, an alias or the description.")
+    q = SearchFilter(
+        search=search_entities,
+        help_text=(
+            "Search names, aliases (misspellings too) and descriptions, as on the search page. "
+            "Best matches first unless ordering is given."
+        ),
+    )
     updated_since = UpdatedSinceFilter()
 
     class Meta:
@@ -27,11 +34,3 @@ class EntityFilter(StrictFilterSet):
 
     def filter_name(self, queryset, name, value) -> QuerySet:
         return queryset.filter(pk__in=Entity.objects.matching_name(value).values("pk"))
-
-    @staticmethod
-    def q_word(word: str) -> Q:
-        return (
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Exists(EntityAlias.objects.filter(entity=OuterRef("pk"), name__icontains=word))
-        )

@@ -115,6 +115,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     serializer_class = WebhookEndpointSerializer
     permission_classes = [MayRegisterWebhooks]
     filter_backends: list = []
+    public_cache = False  # per account, never for anonymous readers (coverage_site/public_cache)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

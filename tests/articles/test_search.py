@@ -84,3 +84,56 @@ def test_postgres_ranks_title_matches_first(summit, on_postgres):
     titled = PublishedArticleFactory(title="Gyeongju hosts leaders", body="Leaders met.")
     results = search_everything("Gyeongju")
     assert results.articles.index(titled) < results.articles.index(body_only)
+
+
+def _published(**fields):
+    from tests.factories import PublishedArticleFactory
+
+    return PublishedArticleFactory(**fields)
+
+
+def test_minus_excludes_and_quotes_keep_a_phrase_together(db):
+    """“-word” leaves out what contains it; a quoted phrase must appear as written."""
+    both = _published(title="Data center in Ulsan", body="A new data center opens.")
+    gyeongju = _published(title="Data center near Gyeongju", body="Gyeongju gets a data center.")
+    scattered = _published(title="Center stage", body="Data was everywhere at the center.")
+    assert set(search_everything("data -ulsan").articles) == {gyeongju, scattered}
+    phrase = search_everything('"data center"').articles
+    assert set(phrase) == {both, gyeongju}
+
+
+def test_snippets_escape_what_editors_typed(client, db):
+    """Markup in a headline or body is shown as text; only the match is marked."""
+    _published(
+        title="<script>alert(1)</script> Gyeongju <b>summit</b>",
+        body='Delegates met in Gyeongju. <img src=x onerror="alert(2)">',
+    )
+    html = client.get(URL, {"q": "Gyeongju"}).content.decode()
+    results = html.split('id="article-results"', 1)[1]
+    assert "<script>alert" not in results and "<img" not in results and "<b>" not in results
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in results
+    assert '<mark class="search-hit">Gyeongju</mark>' in results
+    assert results.count("<mark") == results.count("</mark>") >= 2
+
+
+def test_claims_are_found_by_their_speakers_name(summit):
+    """A claim spoken by Chey Tae-won is found by his name although its wording lacks it."""
+    spoken = [claim for claim in summit.claims.values() if claim.speaker_id == summit.chey.pk]
+    assert spoken and all("Chey" not in claim.text for claim in spoken)
+    found = search_everything("Chey").claims
+    assert set(spoken) <= set(found)
+
+
+def test_simple_match_without_postgresql(summit, monkeypatch):
+    """The fallback (SQLite, or any database without full-text search): substrings of every
+    word, ignoring case; hidden coverage stays hidden."""
+    monkeypatch.setattr("articles.search.on_postgresql", lambda: False)
+    monkeypatch.setattr("entities.search.on_postgresql", lambda: False)
+    results = search_everything("invest ULSAN")
+    assert [claim.pk for claim in results.claims] == [summit.claims["investment"].pk]
+    assert results.articles == [summit.article]
+    assert search_everything("Amazon -cloud").entities == []
+    assert summit.aws in search_everything("web servic").entities
+    assert search_everything("EMBARGOED").total == 0
+    html = search_everything("ulsan").claims[0].text_html
+    assert '<mark class="search-hit">Ulsan</mark>' in html

@@ -1,0 +1,119 @@
+"""Search building blocks shared by ``articles/search.py`` and ``entities/search.py``.
+
+On PostgreSQL: the ``search_document`` columns (tsvector, kept by triggers, GIN-indexed; see
+``articles/migrations/0005_search.py`` and ``entities/migrations/0002_search.py``), queries in
+``websearch_to_tsquery`` syntax (``"exact phrase"``, ``-excluded``, ``or``), and highlighted
+snippets from ``ts_headline`` that are HTML-escaped before the only markup, ``<mark>``, is added.
+On SQLite: a simpler match, every word (or quoted phrase) somewhere in the fields, ``-word``
+excluded, highlighted in Python the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
+from django.db import connection
+from django.db.models import Expression, Q
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+CONFIG = "english"
+MAX_TERMS = 12
+# ts_headline marks matches with these; they are random per process, so nothing an editor typed
+# can pass for one, and everything else in the text is escaped.
+_START = f"hlstart{secrets.token_hex(6)}"
+_STOP = f"hlstop{secrets.token_hex(6)}"
+_MARKDOWN_NOISE = re.compile(r"\[\d+\]|^#+\s*|\*\*|__|`|^\s*[-•]\s+", re.MULTILINE)
+_TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class Document(Expression):
+    """The ``search_document`` column of the queried table (PostgreSQL only, not a model
+    field, so ordinary queries never load it)."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.alias)
+        return f"{table}.{connection.ops.quote_name('search_document')}", []
+
+
+def web_query(text: str) -> SearchQuery:
+    """``text`` in web-search syntax, English stemming, as PostgreSQL parses it."""
+    return SearchQuery(text, search_type="websearch", config=CONFIG)
+
+
+def headline(expression, query: SearchQuery, *, whole: bool = False) -> SearchHeadline:
+    """A ``ts_headline`` of ``expression``: the whole text, or up to two short fragments."""
+    options = {"start_sel": _START, "stop_sel": _STOP, "config": CONFIG}
+    if whole:
+        options["highlight_all"] = True
+    else:
+        options.update(max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ")
+    return SearchHeadline(expression, query, **options)
+
+
+def safe_snippet(raw: str | None) -> SafeString:
+    """HTML for a ``headline()`` result: escaped, with ``<mark>`` around the matches only."""
+    text = " ".join(_MARKDOWN_NOISE.sub("", raw or "").split())
+    html = escape(text).replace(_START, '<mark class="search-hit">').replace(_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 (everything but the marks was escaped just above)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A query read the simple way: words and quoted phrases to find, ``-words`` to avoid."""
+
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, query: str) -> Terms:
+        include: list[str] = []
+        exclude: list[str] = []
+        for match in _TERM.finditer(query):
+            negated, phrase, word = match.group(1), match.group(2), match.group(3)
+            if phrase is not None:
+                target, text = (exclude if negated else include), " ".join(phrase.split())
+            elif word.startswith("-") and len(word) > 1:
+                target, text = exclude, word[1:]
+            else:
+                target, text = include, word
+            if text and text.casefold() != "or":
+                target.append(text)
+        return cls(tuple(include[:MAX_TERMS]), tuple(exclude[:MAX_TERMS]))
+
+    def match(self, term_condition: Callable[[str], Q]) -> Q:
+        """Every included term meets ``term_condition``, no excluded term does."""
+        condition = reduce(and_, (term_condition(term) for term in self.include), Q())
+        for term in self.exclude:
+            condition &= ~term_condition(term)
+        return condition
+
+    def highlight(self, text: str) -> SafeString:
+        """``text`` escaped, with every included term marked (the SQLite snippets)."""
+        if not self.include:
+            return escape(text)
+        pattern = re.compile("|".join(re.escape(term) for term in self.include), re.IGNORECASE)
+        marked = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", text)
+        return safe_snippet(marked)
+
+
+def in_any_field(*fields: str) -> Callable[[str], Q]:
+    """A ``Terms.match`` condition: the term occurs in one of ``fields``, ignoring case."""
+    return lambda term: reduce(or_, (Q(**{f"{name}__icontains": term}) for name in fields))

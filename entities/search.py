@@ -1,0 +1,63 @@
+"""Finding entities by name, alias or description, typos included.
+
+On PostgreSQL an entity matches when its document (name A, aliases B, description C; see
+``migrations/0002_search.py``) matches the web-search query, or when its name or an alias is
+trigram-similar (pg_trgm ``%``) to the words asked for, so “SK Hinix” finds SK hynix. Results are
+ranked by full-text rank plus name similarity. On SQLite every word must occur in the name, the
+description or an alias. The caller passes the entities it may show (``Entity.objects.public()``
+or ``visible_to(user)``); this module only narrows and orders them.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchRank, TrigramSimilarity
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from coverage_site.fulltext import Document, Terms, headline, on_postgresql, web_query
+
+from .models import Entity, EntityAlias
+
+
+def search_entities(queryset: QuerySet, query: str, *, snippets: bool = False) -> QuerySet:
+    """Entities of ``queryset`` matching ``query``, best first (``search_rank`` annotated).
+
+    ``snippets=True`` also annotates ``name_headline`` and ``description_headline`` (raw
+    ``ts_headline`` output on PostgreSQL; turn them into HTML with ``fulltext.safe_snippet``).
+    """
+    terms = Terms.parse(query)
+    if not on_postgresql():
+        return queryset.filter(terms.match(_in_entity)).order_by("name", "pk")
+    search = web_query(query)
+    fuzzy_text = " ".join(terms.include)
+    # Each branch can use its own index (GIN on the document, trigram GIN on the names), so
+    # the candidates are found without reading every entity.
+    entities, aliases = Entity.objects.order_by(), EntityAlias.objects.order_by()
+    candidates = entities.alias(document=Document()).filter(document=search).values("pk")
+    if fuzzy_text:
+        similar = entities.filter(name__trigram_similar=fuzzy_text).values("pk")
+        alias_similar = aliases.filter(name__trigram_similar=fuzzy_text).values("entity_id")
+        fuzzy = similar.union(alias_similar)
+        if terms.exclude:
+            excluded = web_query(" or ".join(f'"{term}"' for term in terms.exclude))
+            fuzzy = entities.filter(pk__in=fuzzy).alias(document=Document())
+            fuzzy = fuzzy.exclude(document=excluded).values("pk")
+        candidates = candidates.union(fuzzy)
+    results = (
+        queryset.filter(pk__in=candidates)
+        .annotate(
+            search_rank=SearchRank(Document(), search) + TrigramSimilarity("name", fuzzy_text)
+        )
+        .order_by("-search_rank", "name", "pk")
+    )
+    if snippets:
+        results = results.annotate(
+            name_headline=headline("name", search, whole=True),
+            description_headline=headline("description", search, whole=True),
+        )
+    return results
+
+
+def _in_entity(term: str) -> Q:
+    """The term occurs in the name, the description or an alias, ignoring case (SQLite)."""
+    alias = EntityAlias.objects.filter(entity=OuterRef("pk"), name__icontains=term)
+    return Q(name__icontains=term) | Q(description__icontains=term) | Q(Exists(alias))

@@ -1,0 +1,152 @@
+"""PostgreSQL search: weighted ranking, web-search syntax, trigram typos, triggers, GIN indexes."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+
+from articles.models import Article, Claim
+from articles.search import search_articles, search_claims, search_everything
+from entities.models import Entity
+from entities.search import search_entities
+from tests.factories import (
+    ClaimAppearanceFactory,
+    ClaimFactory,
+    EntityAliasFactory,
+    EntityFactory,
+    PersonFactory,
+    PublishedArticleFactory,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_postgres")]
+
+
+def _public(entity: Entity) -> Entity:
+    PublishedArticleFactory().mentions.add(entity)
+    return entity
+
+
+def test_headline_outranks_standfirst_outranks_body(db):
+    """Weights A (headline) > B (standfirst) > C (body), whatever the publication order."""
+    body = PublishedArticleFactory(title="Other", standfirst="Other.", body="Ulsan data centre.")
+    standfirst = PublishedArticleFactory(title="Second", standfirst="Ulsan gets a data centre.")
+    headline = PublishedArticleFactory(title="Ulsan data centre approved", body="Approved.")
+    assert search_everything("Ulsan").articles == [headline, standfirst, body]
+
+
+def test_more_matching_words_rank_higher(db):
+    """A claim with every word outranks one sharing fewer (``or`` lets both match)."""
+    partial = ClaimFactory(text="Samsung will build a fab.")
+    full = ClaimFactory(text="Samsung will build a fab in Pyeongtaek for memory chips.")
+    for claim in (partial, full):
+        ClaimAppearanceFactory(claim=claim, article=PublishedArticleFactory())
+    found = search_claims(Claim.objects.published(), "Samsung or Pyeongtaek or memory")
+    assert list(found) == [full, partial]
+
+
+def test_web_search_syntax(db):
+    """Quotes keep a phrase, a leading minus excludes, ``or`` widens, stemming applies."""
+    ulsan = PublishedArticleFactory(title="AWS builds data centre in Ulsan")
+    seoul = PublishedArticleFactory(title="Centre for data opens in Seoul")
+    busan = PublishedArticleFactory(title="Busan port expands")
+    articles = Article.objects.published()
+    assert list(search_articles(articles, '"data centre"')) == [ulsan]
+    assert set(search_articles(articles, "data centre")) == {ulsan, seoul}
+    assert list(search_articles(articles, "centre -ulsan")) == [seoul]
+    assert set(search_articles(articles, "busan or seoul")) == {seoul, busan}
+    assert list(search_articles(articles, "builds opening")) == []
+    assert list(search_articles(articles, "building")) == [ulsan]
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("Chey Tae won", "Chey Tae-won"),
+        ("Chey Taewon", "Chey Tae-won"),
+        ("SK Hinix", "SK hynix"),
+        ("Samsung Electronix", "Samsung Electronics"),
+        ("sk hynics", "SK hynix"),
+    ],
+)
+def test_misspelt_names_still_find_entities(db, typed, name):
+    """Trigram similarity on names and aliases forgives typos and missing hyphens."""
+    _public(PersonFactory(name="Chey Tae-won", slug="chey-tae-won"))
+    _public(EntityFactory(name="SK hynix", slug="sk-hynix"))
+    samsung = _public(EntityFactory(name="Samsung", slug="samsung"))
+    EntityAliasFactory(entity=samsung, name="Samsung Electronics")
+    found = search_entities(Entity.objects.public(), typed)
+    expected = samsung if name == "Samsung Electronics" else Entity.objects.get(name=name)
+    assert found[0] == expected
+
+
+def test_misspelt_names_respect_exclusions_and_visibility(db):
+    """A fuzzy match is still dropped by ``-word`` and never reaches a hidden entity."""
+    _public(EntityFactory(name="SK hynix", slug="sk-hynix", description="Memory maker"))
+    EntityFactory(name="SK Hinix Holdings", slug="hidden")  # in no published coverage
+    assert [e.slug for e in search_entities(Entity.objects.public(), "SK Hinix")] == ["sk-hynix"]
+    assert list(search_entities(Entity.objects.public(), "SK Hinix -memory")) == []
+
+
+def test_documents_follow_edits(db):
+    """Triggers keep the documents current: an edited body, a renamed speaker, a new alias."""
+    article = PublishedArticleFactory(body="Nothing yet.")
+    speaker = _public(PersonFactory(name="Lee Jae-myung"))
+    claim = ClaimFactory(text="Growth will resume.", speaker=speaker)
+    ClaimAppearanceFactory(claim=claim, article=article)
+    article.body = "Semiconductors lead exports."
+    article.save()
+    speaker.name = "President Lee"
+    speaker.save()
+    EntityAliasFactory(entity=speaker, name="LJM")
+    assert list(search_articles(Article.objects.all(), "semiconductor")) == [article]
+    assert list(search_claims(Claim.objects.all(), "president")) == [claim]
+    assert list(search_claims(Claim.objects.all(), "Lee Jae-myung")) == []
+    assert list(search_entities(Entity.objects.all(), "LJM")) == [speaker]
+
+
+def test_snippets_mark_matches_in_context(db):
+    """The body snippet is a short passage around the match, the stemmed match marked."""
+    PublishedArticleFactory(
+        title="Summit wrap",
+        body="Opening remarks. " * 40 + "Leaders pledged new investments in chips.",
+    )
+    article = search_everything("investing").articles[0]
+    assert '<mark class="search-hit">investments</mark>' in article.text_html
+    assert article.text_html.count("Opening remarks") < 10
+
+
+def _plan(queryset) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.explain()
+
+
+def test_gin_and_trigram_indexes_are_used(db):
+    """The query plans read the GIN full-text and trigram indexes (sequential scans off)."""
+    assert "articles_article_search_gin" in _plan(search_articles(Article.objects.all(), "chips"))
+    assert "articles_claim_search_gin" in _plan(search_claims(Claim.objects.all(), "chips"))
+    plan = _plan(search_entities(Entity.objects.all(), "SK Hinix"))
+    for index in (
+        "entities_entity_search_gin",
+        "entities_entity_name_trgm",
+        "entities_entityalias_name_trgm",
+    ):
+        assert index in plan
+
+
+def test_api_q_uses_the_same_search(client, db):
+    """The API's ``q``: web-search syntax, typos for entities, best matches first."""
+    _public(EntityFactory(name="SK hynix", slug="sk-hynix"))
+    body = PublishedArticleFactory(slug="body", body="SK hynix supplies memory.")
+    title = PublishedArticleFactory(slug="title", title="SK hynix expands")
+    response = client.get("/api/v1/entities/", {"q": "SK Hinix"})
+    assert response.status_code == HTTPStatus.OK
+    assert [item["slug"] for item in response.json()["results"]][:1] == ["sk-hynix"]
+    ranked = client.get("/api/v1/articles/", {"q": "hynix"}).json()["results"]
+    assert [item["slug"] for item in ranked] == [title.slug, body.slug]
+    by_date = client.get("/api/v1/articles/", {"q": "hynix", "ordering": "published_at"})
+    assert {item["slug"] for item in by_date.json()["results"]} == {"title", "body"}
+    excluded = client.get("/api/v1/articles/", {"q": "hynix -expands"}).json()["results"]
+    assert [item["slug"] for item in excluded] == ["body"]
