@@ -179,8 +179,10 @@ def served_problems(port: int, plan: dict, acks: list[checks.MarkerAck], after: 
     slug = plan["shared_article"]
     problems = []
     api = reader.call("GET", f"/api/v1/articles/{slug}/?fields=version", kind="final")
-    if api.data.get("version") != after["shared"]["version"]:
-        problems.append(f"API serves version {api.data.get('version')}, database has a newer one")
+    if api.status != 200:
+        problems.append(f"the final API read of the shared article answered {api.status}")
+    elif api.data["version"] != (final := after["shared"]["version"]):
+        problems.append(f"API serves version {api.data['version']}, the database has {final}")
     if acks:
         last = max(acks, key=lambda ack: ack.version).marker
         page = reader.call("GET", f"/articles/{slug}/", kind="final")
