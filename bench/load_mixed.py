@@ -53,6 +53,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--claims", type=int, default=6, help="Claims the checkers share.")
     parser.add_argument("--publish-every", type=float, default=2.0, help="Seconds between flips.")
     parser.add_argument("--throttle", default="100000/min", help="API_THROTTLE_ANON and _USER.")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker.")
     parser.add_argument("--database", default="sc_load")
     parser.add_argument("--port", type=int, default=8171)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/8", help="CACHE_URL.")
@@ -71,6 +72,7 @@ def load_environment(args: argparse.Namespace) -> dict[str, str]:
         API_THROTTLE_ANON=args.throttle,
         API_THROTTLE_USER=args.throttle,
         LOG_LEVEL="WARNING",  # keep 4xx warnings and errors, drop per-request info lines
+        GUNICORN_THREADS=str(args.threads),  # above 1: gthread workers
     )
     return env
 
@@ -82,24 +84,12 @@ def build(env: dict[str, str], args: argparse.Namespace) -> dict:
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "collectstatic", "--noinput", "-v", "0")
     manage(env, "import_report", str(SEED), "--status", "published")
-    log(manage(env, "build_bench_data", "--scale", args.scale, "--seed", str(args.seed),
-               "--no-progress").strip())  # fmt: skip
+    built = manage(env, "build_bench_data", "--scale", args.scale, "--seed", str(args.seed))
+    log(built.strip())
     slug = json.loads(SEED.with_suffix(".json").read_text(encoding="utf-8"))["slug"]
-    plan = json.loads(
-        manage(
-            env,
-            "load_mixed",
-            "prepare",
-            "--shared-article",
-            slug,
-            "--editors",
-            str(args.editors),
-            "--checkers",
-            str(args.checkers),
-            "--claims",
-            str(args.claims),
-        )  # fmt: skip
-    )
+    sizes = ["--editors", str(args.editors), "--checkers", str(args.checkers)]
+    sizes += ["--claims", str(args.claims)]
+    plan = json.loads(manage(env, "load_mixed", "prepare", "--shared-article", slug, *sizes))
     plan_path = VAR / "load-plan.json"
     plan_path.write_text(json.dumps(plan))
     return plan
@@ -262,8 +252,9 @@ def verify(before: dict, after: dict, roles: dict, seconds: float) -> dict:
 def report(result: dict, args) -> None:
     figures, verification = result["figures"], result["verification"]
     threads = ", ".join(f"{n} {role}" for role, n in figures["threads"].items())
+    server = "2 sync workers" if args.threads == 1 else f"2 workers x {args.threads} threads"
     out(
-        f"\nMIXED LOAD: {figures['seconds']:.0f} s against gunicorn (2 sync workers, DEBUG off) "
+        f"\nMIXED LOAD: {figures['seconds']:.0f} s against gunicorn ({server}, DEBUG off) "
         f"on PostgreSQL with Redis; {threads}."
     )
     out(f"{'kind':<14}{'requests':>9}  {'p50 ms':>8}{'p99 ms':>9}  statuses")
@@ -317,7 +308,7 @@ def write(result: dict, args, seconds: float, load_average: float) -> None:
         "cpus": os.cpu_count(),
         "load_average_at_start": round(load_average, 2),
         "workers": 2,
-        "worker_class": "sync",
+        "worker_class": "sync" if args.threads == 1 else f"gthread x {args.threads}",
         "scale": args.scale,
         "throttle": args.throttle,
         "load_seconds": args.seconds,
