@@ -24,10 +24,13 @@ setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_report $(SEED) --status published
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py sync_reconcile
 
 run: setup
 	@echo "Serving Summit Coverage at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Task queue worker (huey, storage var/tasks.sqlite3) runs alongside; it stops with the server."
+	$(PY) manage.py run_huey & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-shaped: gunicorn, DEBUG off, PostgreSQL and Redis from DATABASE_URL and CACHE_URL.
 # SECRET_KEY comes from the environment; without one, a key is generated once into var/.

@@ -121,3 +121,27 @@ def may_correct(user) -> bool:
 def may_merge_entities(user) -> bool:
     """May ``user`` merge duplicate entities?"""
     return bool(user and user.is_active and user.has_perm("entities.merge_entity"))
+
+
+# Webhooks (sync app). Payloads carry only published data, so any active account may register
+# endpoints of its own; seeing everyone's endpoints and deliveries, and re-sending, is editors'.
+WEBHOOK_EDITOR_PERMISSIONS = [
+    "add_webhookendpoint",
+    "change_webhookendpoint",
+    "delete_webhookendpoint",
+    "view_webhookendpoint",
+    "change_webhookdelivery",
+    "view_webhookdelivery",
+    "view_webhookattempt",
+    "view_changeevent",
+]
+
+
+def may_register_webhooks(user) -> bool:
+    """May ``user`` register and manage webhook endpoints of their own (API clients included)?"""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def may_manage_webhooks(user) -> bool:
+    """May ``user`` see every webhook endpoint and delivery, and re-send deliveries?"""
+    return bool(user and user.is_active and user.has_perm("sync.change_webhookdelivery"))

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "axes",
     "entities",
     "articles",
+    "sync",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -302,3 +304,42 @@ INSTALLED_APPS.append("bench")
 BENCH_BARE_VIEW = _read(env.bool, "BENCH_BARE_VIEW", False)
 if BENCH_BARE_VIEW:
     MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
+
+
+# Change feed and webhooks (sync app), and the task queue that delivers webhooks (huey).
+# TASK_QUEUE_URL: sqlite:///path (default, var/tasks.sqlite3, consumer started by `make run`),
+# redis://host:6379/N (production), or immediate:// (tasks run inline; the test suite uses it).
+def _task_queue_config() -> dict:
+    url = env.str("TASK_QUEUE_URL", default=f"sqlite:///{VAR_DIR / 'tasks.sqlite3'}")
+    scheme, _, rest = url.partition("://")
+    config = {"name": "summit-coverage", "results": False, "immediate": False, "utc": True}
+    config["consumer"] = {"workers": 2, "worker_type": "thread", "periodic": True}
+    if scheme == "sqlite" and rest.startswith("/") and len(rest) > 1:
+        path = Path(rest[1:]) if Path(rest[1:]).is_absolute() else BASE_DIR / rest[1:]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {**config, "huey_class": "huey.SqliteHuey", "filename": str(path)}
+    if scheme in {"redis", "rediss"}:
+        return {**config, "huey_class": "huey.RedisHuey", "url": url}
+    if scheme == "immediate":
+        return {**config, "huey_class": "huey.MemoryHuey", "immediate": True}
+    _config_error(
+        f"TASK_QUEUE_URL {url!r} is not sqlite:///path/to/tasks.sqlite3, "
+        "redis://host:6379/0 or immediate://."
+    )
+
+
+HUEY = _task_queue_config()
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = _read(env.bool, "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", DEBUG)
+WEBHOOKS_MAX_ATTEMPTS = _read(env.int, "WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_RETRY_BASE_SECONDS = _read(env.int, "WEBHOOKS_RETRY_BASE_SECONDS", 60)
+WEBHOOKS_TIMEOUT_SECONDS = _read(env.int, "WEBHOOKS_TIMEOUT_SECONDS", 10)
+WEBHOOKS_MAX_ENDPOINTS_PER_OWNER = 20
+# The queue worker logs failures; HUEY_LOG_LEVEL=INFO also shows every task it runs.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "huey": {
+        "handlers": ["console"],
+        "level": env.str("HUEY_LOG_LEVEL", default="WARNING"),
+        "propagate": False,
+    },
+}

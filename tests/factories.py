@@ -191,3 +191,16 @@ class PledgeClaimFactory(ClaimFactory):
     figure_date = dt.date(2027, 12, 31)
     figure_date_precision = "year"
     pledge_status = "pending"
+
+
+# --- Change feed and webhooks (issue 7) -------------------------------------------------------
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sync.WebhookEndpoint"
+
+    owner = factory.SubFactory(UserFactory)
+    url = factory.Sequence(lambda n: f"https://hooks.example.org/in/{n}")
+    description = factory.Sequence(lambda n: f"Mirror {n}")
+    events = factory.LazyFunction(lambda: ["article.published", "claim.created"])

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Count, Q
+
 from articles.models import (
     Article,
     Claim,
@@ -107,17 +109,25 @@ class ClaimWriter:
         by_wording = self.by_key.get(normalise_claim_text(draft.text))
         if by_wording is not None or draft.figure is None or not subject_ids:
             return by_wording
-        candidates = Claim.objects.filter(
-            amount=_stored(draft.figure.amount),
-            unit=draft.figure.unit,
-            figure_date=draft.figure_date,
-        ).prefetch_related("subjects")
-        for claim in candidates.order_by("pk"):
-            if {s.pk for s in claim.subjects.all()} == subject_ids:
-                if claim.pk not in self.sources_of:
-                    self._remember(claim)
-                return claim
-        return None
+        # Same figure about exactly the same entities; the set comparison runs in the database,
+        # so a large archive of claims with common amounts is never loaded into Python.
+        claim = (
+            Claim.objects.filter(
+                amount=_stored(draft.figure.amount),
+                unit=draft.figure.unit,
+                figure_date=draft.figure_date,
+            )
+            .annotate(
+                n_subjects=Count("subjects", distinct=True),
+                n_matching=Count("subjects", filter=Q(subjects__in=subject_ids), distinct=True),
+            )
+            .filter(n_subjects=len(subject_ids), n_matching=len(subject_ids))
+            .order_by("pk")
+            .first()
+        )
+        if claim is not None and claim.pk not in self.sources_of:
+            self._remember(claim)
+        return claim
 
     def _create(self, draft: ClaimDraft, speaker) -> Claim:
         figure = draft.figure

@@ -27,6 +27,10 @@ def test_schema_is_openapi_3_json_with_every_resource(anon):
         "/api/v1/entities/{slug}/",
         "/api/v1/sources/",
         "/api/v1/sources/{id}/",
+        "/api/v1/changes/",
+        "/api/v1/webhooks/",
+        "/api/v1/webhooks/{id}/",
+        "/api/v1/webhooks/{id}/deliveries/",
     }
 
 

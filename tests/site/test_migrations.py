@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-OUR_APPS = ["articles", "entities"]
+OUR_APPS = ["sync", "articles", "entities"]
 
 
 def _manage(database_url: str, *args: str) -> subprocess.CompletedProcess:
@@ -56,7 +56,7 @@ def test_migrations_apply_forwards_backwards_and_forwards_again(scratch_database
     forwards = _manage(scratch_database_url, "migrate", "--noinput")
     assert forwards.returncode == 0, forwards.stderr
     assert _applied_apps(scratch_database_url) >= set(OUR_APPS)
-    for app in OUR_APPS:  # articles depends on entities: unapply it first
+    for app in OUR_APPS:  # dependants first: sync on articles, articles on entities
         backwards = _manage(scratch_database_url, "migrate", app, "zero", "--noinput")
         assert backwards.returncode == 0, backwards.stderr
     assert _applied_apps(scratch_database_url) == set()
