@@ -73,6 +73,7 @@ def load_environment(args: argparse.Namespace) -> dict[str, str]:
         API_THROTTLE_USER=args.throttle,
         LOG_LEVEL="WARNING",  # keep 4xx warnings and errors, drop per-request info lines
         GUNICORN_THREADS=str(args.threads),  # above 1: gthread workers
+        TASK_QUEUE_URL=args.redis,  # webhook deliveries queue in Redis, as in production
     )
     return env
 
@@ -86,6 +87,7 @@ def build(env: dict[str, str], args: argparse.Namespace) -> dict:
     manage(env, "import_report", str(SEED), "--status", "published")
     built = manage(env, "build_bench_data", "--scale", args.scale, "--seed", str(args.seed))
     log(built.strip())
+    log(manage(env, "sync_reconcile").strip())  # bulk inserts send no signals: feed baseline
     slug = json.loads(SEED.with_suffix(".json").read_text(encoding="utf-8"))["slug"]
     sizes = ["--editors", str(args.editors), "--checkers", str(args.checkers)]
     sizes += ["--claims", str(args.claims)]
@@ -225,6 +227,7 @@ def verify(before: dict, after: dict, roles: dict, seconds: float) -> dict:
         + checks.check_counts(
             before["counts"], after["counts"], {"articles.ArticleTransition": len(flips)}
         )
+        + checks.check_feed(before, after, appends=len(markers), transitions=len(flips))
     )
     figures = checks.summarise(samples, seconds)
     figures["threads"] = {role: len(group) for role, group in roles.items()}

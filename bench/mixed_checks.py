@@ -231,3 +231,30 @@ def log_problems(text: str) -> list[str]:
     """Errors gunicorn or Django logged during the run (tracebacks, worker timeouts)."""
     lines = [line for line in text.splitlines() if any(tag in line for tag in LOG_ERRORS)]
     return [f"{len(lines)} error lines in the server log, first: {lines[0][:200]}"] if lines else []
+
+
+def check_feed(before: dict, after: dict, *, appends: int, transitions: int) -> list[str]:
+    """The change feed has one event per acknowledged change to public data, and none for drafts.
+
+    Each append changes the shared (published) article: one ``updated`` event. Each publish or
+    unpublish of the toggled article: one ``created`` or ``unpublished`` event. The checked
+    claims appear only in drafts, so their verdicts never reach the feed.
+    """
+    expected = {
+        "shared article": (
+            before["shared"]["feed_events"],
+            after["shared"]["feed_events"],
+            appends,
+        ),
+        "toggled article": (
+            before["toggle"]["feed_events"],
+            after["toggle"]["feed_events"],
+            transitions,
+        ),
+        "draft-only claims": (before["claims_feed_events"], after["claims_feed_events"], 0),
+    }
+    return [
+        f"change feed: {end - start} events about the {name} for {count} acknowledged changes"
+        for name, (start, end, count) in expected.items()
+        if end - start != count
+    ]

@@ -26,6 +26,7 @@ from articles.models import (
 from articles.roles import EDITOR, FACT_CHECKER
 from articles.services import citation_problems
 from entities.models import Entity
+from sync.models import ChangeEvent, ObjectKind
 
 from . import text
 
@@ -110,16 +111,19 @@ def snapshot(plan: dict) -> dict:
             "body": shared.body,
             "version": shared.version,
             "history": shared.history.count(),
+            "feed_events": _feed_events(ObjectKind.ARTICLE, [shared.pk]),
         },
         "toggle": {
             "status": toggle.status,
             "version": toggle.version,
             "transitions": toggle.transitions.count(),
+            "feed_events": _feed_events(ObjectKind.ARTICLE, [toggle.pk]),
         },
         "claims": {
             str(claim.pk): {"status": claim.status, "history": claim.history.count()}
             for claim in claims
         },
+        "claims_feed_events": _feed_events(ObjectKind.CLAIM, plan["claims"]),
         "counts": {
             model._meta.label: model.objects.count()
             for model in (
@@ -134,3 +138,8 @@ def snapshot(plan: dict) -> dict:
             )
         },
     }
+
+
+def _feed_events(kind: str, ids: list[int]) -> int:
+    """Change-feed events about these objects (the feed carries published data only)."""
+    return ChangeEvent.objects.filter(kind=kind, object_id__in=ids).count()

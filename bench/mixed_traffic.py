@@ -258,6 +258,8 @@ def reader_paths(plan: dict) -> dict[str, list[tuple[str, frozenset]]]:
             ("/api/v1/claims/?status=verified&kind=figure&expand=sources", OK),
             ("/api/v1/entities/", OK),
             ("/api/v1/sources/", OK),
+            ("/api/v1/changes/", OK),
+            ("/api/v1/changes/?kind=article&limit=20", OK),
         ],
         "api_detail": [(f"/api/v1/articles/{slug}/", OK) for slug in reads["articles"][:12]]
         + [(f"/api/v1/claims/{pk}/", OK) for pk in claims]

@@ -105,6 +105,18 @@ def test_rows_beyond_the_acknowledged_writes_are_flagged():
     assert problems == ["articles.CorrectionNote: +1 rows, expected +0"]
 
 
+def test_change_feed_has_one_event_per_public_change_and_none_for_drafts():
+    """Appends and transitions each give one feed event; a draft-only claim's verdict none."""
+    before = {"shared": {"feed_events": 2}, "toggle": {"feed_events": 0}, "claims_feed_events": 0}
+    after = {"shared": {"feed_events": 5}, "toggle": {"feed_events": 2}, "claims_feed_events": 0}
+    assert checks.check_feed(before, after, appends=3, transitions=2) == []
+    leaked = {**after, "claims_feed_events": 1, "shared": {"feed_events": 4}}
+    assert checks.check_feed(before, leaked, appends=3, transitions=2) == [
+        "change feed: 2 events about the shared article for 3 acknowledged changes",
+        "change feed: 1 events about the draft-only claims for 0 acknowledged changes",
+    ]
+
+
 def test_server_errors_connection_errors_and_odd_statuses_fail_the_run():
     """5xx, no answer and an unexpected 4xx are each reported; expected statuses are not."""
     samples = [
