@@ -94,3 +94,10 @@ bench: install
 	mkdir -p var
 	$(PY) bench/seed_import.py
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Mixed reads and editor writes against gunicorn on PostgreSQL for about two minutes; exits 1 on
+# any 5xx, connection error or lost write. Not part of `make test`. LOAD_ARGS passes options.
+.PHONY: load
+load: install
+	mkdir -p var
+	$(PY) -m bench.load_mixed $(LOAD_ARGS)

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Subquery
 
 from entities.models import Entity, EntityKind
 from entities.structured_data import absolute_url
@@ -219,12 +219,23 @@ def featured_event() -> Entity | None:
 
 
 def most_cited_entities(limit: int = 10) -> list[Entity]:
-    """Public entities ranked by the published claims that involve them, then by articles."""
-    return list(
+    """Public entities ranked by the published claims that involve them, then by articles.
+
+    A claim involves an entity as its speaker or as a subject, so the claim count is
+    speaker + subject - both: each term is an index lookup per entity. (One count with
+    ``involving()``'s OR made PostgreSQL scan every claim once per entity: seconds at a tenth of
+    the benchmark data.) Entities with no count sort last and are dropped after the limit.
+    """
+    published = Claim.objects.published()
+    subjects = Claim.subjects.through.objects.filter(entity=OuterRef("pk"), claim__in=published)
+    ranked = (
         Entity.objects.public()
         .exclude(kind=EntityKind.EVENT)
         .annotate(
-            claim_count=_count(Claim.objects.published().involving(OuterRef("pk"))),
+            spoken=_count(published.filter(speaker=OuterRef("pk"))),
+            about=_count(subjects),
+            spoken_about=_count(subjects.filter(claim__speaker=OuterRef("pk"))),
+            claim_count=F("spoken") + F("about") - F("spoken_about"),
             article_count=_count(
                 Article.objects.published().filter(
                     Exists(
@@ -235,9 +246,9 @@ def most_cited_entities(limit: int = 10) -> list[Entity]:
                 )
             ),
         )
-        .filter(Q(claim_count__gt=0) | Q(article_count__gt=0))
         .order_by("-claim_count", "-article_count", "name")[:limit]
     )
+    return [entity for entity in ranked if entity.claim_count or entity.article_count]
 
 
 def home_page_context() -> dict[str, Any]:

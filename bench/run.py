@@ -63,12 +63,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def preflight(args: argparse.Namespace) -> None:
-    """Stop early, with what to do, when wrk, PostgreSQL or Redis is missing."""
+def preflight(args: argparse.Namespace, *, wrk: bool = True) -> None:
+    """Stop early, with what to do, when wrk (if ``wrk``), PostgreSQL or Redis is missing."""
     import psycopg
     import redis
 
-    if not shutil.which("wrk"):
+    if wrk and not shutil.which("wrk"):
         sys.exit("make bench needs wrk: apt-get install -y wrk (make bench does it as root).")
     try:
         psycopg.connect(f"{PG}/postgres", connect_timeout=5).close()
@@ -134,15 +134,16 @@ def manage(env: dict[str, str], *arguments: str, quiet: bool = True, check: bool
 class Server:
     """gunicorn with gunicorn.conf.py on 127.0.0.1, started and stopped by this process only."""
 
-    def __init__(self, env: dict[str, str], port: int):
+    def __init__(self, env: dict[str, str], port: int, log_name: str = "bench-gunicorn.log"):
         self.env = env
         self.base = f"http://127.0.0.1:{port}"
+        self.log_path = VAR / log_name
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         VAR.mkdir(exist_ok=True)
-        self.log = (VAR / "bench-gunicorn.log").open("a")
+        self.log = self.log_path.open("a")
         self.process = subprocess.Popen(
             [str(gunicorn), "-c", "gunicorn.conf.py", "coverage_site.wsgi"],
             cwd=ROOT,
@@ -153,7 +154,7 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit("gunicorn exited at start-up; see var/bench-gunicorn.log")
+                raise SystemExit(f"gunicorn exited at start-up; see {self.log_path}")
             try:
                 if load.fetch(self.base + "/healthz")[0] == 200 and len(self.workers()) == 2:
                     return self

@@ -1,0 +1,51 @@
+"""The hub's most-cited ranking: published claims as speaker or subject, each counted once."""
+
+import pytest
+
+from articles.presenters import most_cited_entities
+from tests.factories import (
+    ArticleFactory,
+    ClaimAppearanceFactory,
+    ClaimFactory,
+    EntityFactory,
+    EventFactory,
+    PersonFactory,
+    PublishedArticleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def published_claim(article, *, speaker=None, subjects=()):
+    claim = ClaimFactory(speaker=speaker)
+    claim.subjects.set(subjects)
+    ClaimAppearanceFactory(claim=claim, article=article)
+    return claim
+
+
+def test_speaker_and_subject_of_one_claim_counts_once_and_drafts_not_at_all():
+    """Claims by or about an entity in published articles, each once; drafts do not count."""
+    article, draft = PublishedArticleFactory(), ArticleFactory()
+    chair, group = PersonFactory(name="Chair"), EntityFactory(name="Group")
+    published_claim(article, speaker=chair, subjects=[chair, group])  # chair: speaker and subject
+    published_claim(article, speaker=chair)
+    published_claim(article, subjects=[group])
+    published_claim(draft, speaker=group, subjects=[group])
+    ranked = {entity.name: entity.claim_count for entity in most_cited_entities()}
+    assert ranked == {"Chair": 2, "Group": 2}
+
+
+def test_ties_break_on_articles_then_name_and_events_are_left_out():
+    """Equal claim counts rank by published articles mentioning the entity, then by name."""
+    first, second = PublishedArticleFactory(), PublishedArticleFactory()
+    event = EventFactory(name="Summit")
+    first.event = event
+    first.save()
+    zeta, alpha, beta = (EntityFactory(name=name) for name in ("Zeta", "Alpha", "Beta"))
+    for entity in (zeta, alpha, beta):
+        published_claim(first, subjects=[entity, event])
+    zeta.mentioned_in_articles.set([first, second])
+    alpha.mentioned_in_articles.set([first])
+    published_claim(first, subjects=[beta])
+    assert [e.name for e in most_cited_entities()] == ["Beta", "Zeta", "Alpha"]
+    assert [e.name for e in most_cited_entities(limit=2)] == ["Beta", "Zeta"]
