@@ -100,7 +100,8 @@ class ClaimViewSet(ApiViewSet):
                 services.claim_update_figure(
                     claim=claim, by=request.user, correction=correction, **data
                 )
-        return self.item_response(self.load(Claim.objects.all()).get(pk=claim.pk))
+            # Read back under the row lock: the answer is the version this request wrote.
+            return self.item_response(self.load(Claim.objects.all()).get(pk=claim.pk))
 
 
 class ArticleViewSet(ApiViewSet):
@@ -134,6 +135,8 @@ class ArticleViewSet(ApiViewSet):
         return Article.objects.visible_to(self.request.user)
 
     def _reloaded(self, article: Article) -> Response:
+        """The article as this request left it; called under the row lock, before commit, so a
+        concurrent write cannot slip in and the version and ETag are those of this write."""
         return self.item_response(self.load(Article.objects.all()).get(pk=article.pk))
 
     @extend_schema(request=ArticleWriteSerializer, responses=ArticleSerializer)
@@ -158,7 +161,7 @@ class ArticleViewSet(ApiViewSet):
             )
             if mentions is not None:
                 article.mentions.set(mentions)
-        return self._reloaded(article)
+            return self._reloaded(article)
 
     @extend_schema(request=ArticleTransitionSerializer, responses=ArticleSerializer)
     @action(detail=True, methods=["post"])
@@ -179,7 +182,7 @@ class ArticleViewSet(ApiViewSet):
                 article = services.article_transition(
                     article=article, to_status=to_status, by=request.user
                 )
-        return self._reloaded(article)
+            return self._reloaded(article)
 
 
 class SourceViewSet(ApiViewSet):
