@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..services import (
     CLAIM_EDITABLE_FIELDS,
+    FIGURE_FIELDS,
     CorrectionRequired,
     claim_correction_reason,
     claim_edit,
@@ -37,19 +38,7 @@ from ..services import (
 )
 from .history import HistoryCompareAdmin
 
-CONTENT_FIELDS = [
-    "text",
-    "kind",
-    "speaker",
-    "subjects",
-    "amount",
-    "unit",
-    "equivalent_amount",
-    "equivalent_unit",
-    "figure_date",
-    "figure_date_precision",
-    "pledge_status",
-]
+CONTENT_FIELDS = ["text", "kind", "speaker", "subjects", *FIGURE_FIELDS, "pledge_status"]
 VERDICT_FIELDS = ["status", "status_note"]
 
 
