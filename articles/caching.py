@@ -1,7 +1,8 @@
 """When what readers see changes, the public cache moves on. The one module that decides it.
 
 Cached public pages and anonymous API responses (``coverage_site/public_cache.py``) are stored
-under keys that include the *content generation*, a random token kept in the shared cache.
+with the *content generation*, a random token kept in the shared cache, and only served while
+it is still the current one.
 Saving or deleting a row of any content model (``CONTENT_MODELS``), or changing one of their
 many-to-many links, starts a new generation when the transaction commits: every cached response
 is missed at once, and nothing rendered from uncommitted data is cached under the new token.
@@ -62,10 +63,14 @@ def has_pending_changes() -> bool:
     )
 
 
-def current_generation() -> str:
-    """The token cached responses are keyed by now (no query, except when it is time to look
-    for articles that became due)."""
-    record = cache.get(GENERATION_KEY)
+def cached_with_generation(key: str) -> tuple[str, object | None]:
+    """The current generation token and the value cached under ``key``, in one round trip
+    (no query, except when it is time to look for articles that became due)."""
+    found = cache.get_many([GENERATION_KEY, key])
+    return _token(found.get(GENERATION_KEY)), found.get(key)
+
+
+def _token(record: dict | None) -> str:
     now = timezone.now()
     if record is None or now.timestamp() >= record["next_check"]:
         record = _look_again(record, now)

@@ -17,7 +17,13 @@ rate limits; over them, the request goes to the view, which answers 429.
 
 Two middleware classes, as with Django's own cache middleware: ``PublicCacheStoreMiddleware``
 first in ``MIDDLEWARE``, so it stores what every other middleware has finished (security
-headers, ETag), and ``PublicCacheFetchMiddleware`` last, so a hit skips only the view.
+headers, CSP, ETag), and ``PublicCacheFetchMiddleware`` right after the security, static-file
+and conditional-GET middleware. A hit therefore still gets the HTTPS redirect, host checks and
+304s, but skips sessions, CSRF, authentication and the view: what it answers with was stored
+with every header those added. It resolves the URL itself to know the namespace and the view.
+
+A hit costs one cache round trip: the generation record and the entry are read together, and
+an entry stored under an older generation is a miss (and is overwritten when stored again).
 """
 
 from __future__ import annotations
@@ -26,12 +32,15 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re, patch_cache_control
 
-from articles.caching import current_generation, has_pending_changes
+from articles.caching import cached_with_generation, has_pending_changes
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +49,6 @@ PUBLIC_NAMESPACES = frozenset({"articles", "entities", "api"})
 # and Accept is part of API keys.
 VARY_ALLOWED = {"articles": set(), "entities": set(), "api": {"accept"}}
 CREDENTIAL_HEADERS = {"authorization", "cookie"}
-
-
-def _namespace(request: HttpRequest) -> str | None:
-    match = getattr(request, "resolver_match", None)
-    return match.namespace if match is not None else None
 
 
 def _has_credentials(request: HttpRequest) -> bool:
@@ -59,8 +63,7 @@ def _has_credentials(request: HttpRequest) -> bool:
 def _key(request: HttpRequest, namespace: str) -> str:
     accept = request.META.get("HTTP_ACCEPT", "") if namespace == "api" else ""
     address = f"{request.build_absolute_uri()}\n{accept}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"public-cache:{current_generation()}:{digest}"
+    return f"public-cache:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _opted_out(view_func) -> bool:
@@ -68,7 +71,7 @@ def _opted_out(view_func) -> bool:
     return getattr(getattr(view_func, "cls", view_func), "public_cache", True) is False
 
 
-def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+def _storable(request: HttpRequest, response: HttpResponse, namespace: str) -> bool:
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
     if response.cookies:
@@ -83,7 +86,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     if {"private", "no-store"} & control:
         return False
     vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
-    return vary <= CREDENTIAL_HEADERS | VARY_ALLOWED[request._public_cache_namespace]
+    return vary <= CREDENTIAL_HEADERS | VARY_ALLOWED[namespace]
 
 
 def _throttled(request: HttpRequest, view_func) -> bool:
@@ -91,6 +94,8 @@ def _throttled(request: HttpRequest, view_func) -> bool:
     view_class = getattr(view_func, "cls", None)
     if view_class is None:
         return False
+    if not hasattr(request, "user"):  # a hit is answered before the authentication middleware
+        request.user = AnonymousUser()  # no credentials, as _has_credentials checked
     view = view_class(**getattr(view_func, "initkwargs", {}))
     # Ask every throttle, as DRF does, so each one records the request.
     verdicts = [throttle.allow_request(request, view) for throttle in view.get_throttles()]
@@ -98,37 +103,44 @@ def _throttled(request: HttpRequest, view_func) -> bool:
 
 
 class PublicCacheFetchMiddleware:
-    """Last in ``MIDDLEWARE``: answers from the cache, or marks the request for storing."""
+    """After the security and conditional-GET middleware: answers from the cache, or marks the
+    request for ``PublicCacheStoreMiddleware`` to store its response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        return self._hit(request) or self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        namespace = _namespace(request)
+    def _hit(self, request: HttpRequest) -> HttpResponse | None:
         if (
             settings.PUBLIC_CACHE_SECONDS <= 0
             or request.method not in ("GET", "HEAD")
-            or namespace not in PUBLIC_NAMESPACES
-            or _opted_out(view_func)
             or _has_credentials(request)
-            or has_pending_changes()
         ):
             return None
         try:
-            key = _key(request, namespace)
-            entry = cache.get(key)
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.namespace not in PUBLIC_NAMESPACES or _opted_out(match.func):
+            return None
+        if has_pending_changes():
+            return None
+        try:
+            key = _key(request, match.namespace)
+        except DisallowedHost:
+            return None  # CommonMiddleware answers 400
+        try:
+            generation, entry = cached_with_generation(key)
         except Exception:
             logger.exception("public cache: unavailable, serving uncached")
             return None
-        if entry is None:
-            request._public_cache_key, request._public_cache_namespace = key, namespace
+        if entry is None or entry.get("generation") != generation:
+            request._public_cache_store = (key, generation, match.namespace)
             return None
-        if namespace == "api" and _throttled(request, view_func):
+        if match.namespace == "api" and _throttled(request, match.func):
             return None  # the view answers 429 as usual
-        request._public_cache_hit = True
         response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
         response["X-Cache"] = "hit"
         return response
@@ -143,13 +155,15 @@ class PublicCacheStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        key = getattr(request, "_public_cache_key", None)
-        if key is None:
+        marked = getattr(request, "_public_cache_store", None)
+        if marked is None:
             return response
+        key, generation, namespace = marked
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_cache=True)
-        if _storable(request, response):
+        if _storable(request, response, namespace):
             entry = {
+                "generation": generation,
                 "status": response.status_code,
                 "headers": dict(response.headers.items()),
                 "content": response.content,

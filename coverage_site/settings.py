@@ -307,7 +307,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "django.middleware.http.ConditionalGetMiddleware",
 )
-MIDDLEWARE.append("coverage_site.public_cache.PublicCacheFetchMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.http.ConditionalGetMiddleware") + 1,
+    "coverage_site.public_cache.PublicCacheFetchMiddleware",
+)
 
 # Benchmarks (`make bench`). The app only adds the build_bench_data command; BENCH_BARE_VIEW turns
 # on the bare baseline view /bench/bare and an X-Bench-Queries header. Never set it in production.

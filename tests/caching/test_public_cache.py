@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from rest_framework.authtoken.models import Token
 
 from coverage_site.public_cache import PublicCacheStoreMiddleware
@@ -116,7 +116,7 @@ def test_responses_setting_cookies_or_private_are_not_stored(summit):
     """A response with Set-Cookie, or marked private, is passed on but never stored."""
     for mark in ("cookie", "private"):
         request = RequestFactory().get("/")
-        request._public_cache_key, request._public_cache_namespace = f"k-{mark}", "articles"
+        request._public_cache_store = (f"k-{mark}", "generation", "articles")
         response = HttpResponse("page")
         if mark == "cookie":
             response.set_cookie("csrftoken", "x")
@@ -146,3 +146,28 @@ def test_cache_off_with_zero_lifetime(anon, summit, settings):
     settings.PUBLIC_CACHE_SECONDS = 0
     anon.get("/")
     assert "X-Cache" not in anon.get("/")
+
+
+def test_a_cached_page_still_gets_the_https_redirect_and_host_check(summit, settings):
+    """A hit is answered after the security middleware: plain HTTP is still redirected to
+    HTTPS and an unknown Host still refused, even for a page in the cache."""
+    settings.SECURE_SSL_REDIRECT = True
+    url = summit.article.get_absolute_url()
+    reader = Client()
+    assert reader.get(url, secure=True)["X-Cache"] == "miss"
+    assert reader.get(url, secure=True)["X-Cache"] == "hit"
+    plain = reader.get(url)
+    assert plain.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert plain["Location"] == f"https://testserver{url}"
+    assert reader.get(url, secure=True, HTTP_HOST="evil.example").status_code == 400
+
+
+def test_a_hit_carries_the_headers_the_skipped_middleware_added(anon, summit):
+    """Hits skip sessions, CSRF and the view, but keep every header the first answer had."""
+    url = summit.article.get_absolute_url()
+    first = anon.get(url)
+    hit = anon.get(url)
+    assert hit["X-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert hit[header] == first[header]
+    assert not hit.cookies

@@ -155,3 +155,17 @@ def test_healthz_reports_an_unreachable_cache(client):
     response = client.get("/healthz")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["checks"] == {"database": True, "cache": False}
+
+
+def test_the_app_is_warmed_up_before_workers_fork():
+    """Loading the WSGI application (in gunicorn's master, before any fork) compiles every
+    project template and fills the URL resolver, so no worker (recycled ones included) pays
+    for it on a reader's request."""
+    from django.urls import get_resolver
+
+    from coverage_site.warmup import project_templates, warm_up
+
+    names = project_templates()
+    assert "articles/article_detail.html" in names and "base.html" in names
+    assert warm_up() == len(names)  # every template compiles
+    assert get_resolver()._populated
