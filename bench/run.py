@@ -3,8 +3,9 @@
 For each size: a fresh PostgreSQL database, migrations, ``build_bench_data``, the seed import
 timed, then gunicorn (``gunicorn.conf.py``, 2 sync workers, DEBUG off, a generated SECRET_KEY,
 Redis cache on db 6, flushed before every endpoint) on 127.0.0.1, and wrk at every endpoint in
-``bench.endpoints``. Prints a table per size, the growth from one tenth to full size, and writes
-the same figures to ``var/bench.json``. Run it as ``.venv/bin/python -m bench.run``.
+``bench.endpoints``: first with the public cache off (the uncached figures), then on. Prints a
+table per size, the growth from one tenth to full size, and writes the same figures to
+``var/bench.json``. Run it as ``.venv/bin/python -m bench.run``.
 """
 
 from __future__ import annotations
@@ -230,7 +231,7 @@ def measure(server: Server, endpoint: Endpoint, manifest: dict, size: str, args)
 def _note(endpoint: Endpoint, result: dict) -> str:
     notes = []
     if endpoint.cached and result["queries_per_request"]:
-        notes.append(f"no page cache yet: {result['queries_per_request']:.0f} queries/request")
+        notes.append(f"not served from the cache: {result['queries_per_request']:.0f} queries")
     if endpoint.rotate:
         notes.append(f"{result['distinct_urls']:,} pages, each requested once")
     if result["non_2xx"] or result["socket_errors"]:
@@ -256,11 +257,15 @@ def run_size(size: str, args, secret_key: str) -> tuple[list[dict], dict, dict]:
     seed_import = {"size": size, **json.loads(manage(env, "time_seed_import"))}
     log(report.format_seed_import(seed_import))
     results = []
-    with Server(env, args.port) as server:
-        for endpoint in ENDPOINTS:
-            flush_cache(args.redis)
-            log(f"measuring {endpoint.label} …")
-            results.append(measure(server, endpoint, manifest, size, args))
+    # The bare view and the uncached endpoints first, with the public cache off; then the
+    # cached ones with it on (the cache is emptied before each endpoint).
+    for cached in (False, True):
+        server_env = env if cached else {**env, "PUBLIC_CACHE_SECONDS": "0"}
+        with Server(server_env, args.port) as server:
+            for endpoint in [e for e in ENDPOINTS if e.cached == cached]:
+                flush_cache(args.redis)
+                log(f"measuring {endpoint.label} …")
+                results.append(measure(server, endpoint, manifest, size, args))
     if not args.keep_db:
         recreate_database(database, drop_only=True)
     manifest.pop("public_article_slugs")

@@ -104,3 +104,12 @@ def test_configured_seed_import_runs_and_leaves_nothing_behind():
     result = json.loads(out.getvalue())
     assert result["available"] is True, result
     assert not Article.objects.exists()
+
+
+def test_every_endpoint_is_measured_uncached_and_cached():
+    """Readers meet both: the first request after an editor's change is uncached."""
+    measured = [e for e in endpoints.ENDPOINTS if e is not endpoints.BARE]
+    uncached = {e.path for e in measured if not e.cached}
+    cached = {e.path for e in measured if e.cached}
+    assert uncached == cached
+    assert not endpoints.BARE.cached  # measured on the uncached server, first
