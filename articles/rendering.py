@@ -10,10 +10,12 @@ highlight that crosses a paragraph or a bold run would otherwise break.
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -66,11 +68,14 @@ class RenderedBody:
     highlighted: set[int] = field(default_factory=set)
 
 
+HEADING = re.compile(r"h[1-6]")
+
+
 class _DemoteHeadings(Treeprocessor):
     """The page's headline is the only h1: a body that uses ``#`` headings is shifted down."""
 
     def run(self, root: etree.Element) -> None:
-        headings = [el for el in root.iter() if re.fullmatch(r"h[1-6]", el.tag)]
+        headings = [el for el in root.iter() if HEADING.fullmatch(el.tag)]
         if any(el.tag == "h1" for el in headings):
             for el in headings:
                 el.tag = f"h{min(int(el.tag[1]) + 1, 6)}"
@@ -81,7 +86,32 @@ class _DemoteHeadingsExtension(Extension):
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
 
 
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """This thread's Markdown converter, reset for a new document.
+
+    Building a ``Markdown`` instance (extensions, processors, the tables and lists set-up)
+    costs more than converting a typical body, so each thread keeps one; ``reset()`` clears
+    what the previous conversion left behind. Instances are not thread-safe, hence one per
+    thread rather than one per process.
+    """
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(
+            extensions=["sane_lists", "tables", _DemoteHeadingsExtension()], output_format="html"
+        )
+    return md.reset()
+
+
+@lru_cache(maxsize=4096)
 def _passage_pattern(passage: str) -> re.Pattern | None:
+    """The passage as a pattern matching any run of whitespace between its words.
+
+    Cached: the same passages come back on every view of an article, and compiling a pattern
+    costs far more than searching with it (``re``'s own cache holds only 512 patterns).
+    """
     words = passage.split()
     if not words:
         return None
@@ -135,9 +165,7 @@ def render_body(
     text = MARKER.sub(
         lambda m: f"{CITE}{m.group(1)}{END}" if int(m.group(1)) in numbers else m.group(0), text
     )
-    html = markdown.markdown(
-        text, extensions=["sane_lists", "tables", _DemoteHeadingsExtension()], output_format="html"
-    )
+    html = _markdown().convert(text)
     html = nh3.clean(html, tags=EDITOR_TAGS, attributes=EDITOR_ATTRIBUTES, url_schemes=URL_SCHEMES)
     marker_ids: dict[int, list[str]] = defaultdict(list)
 
