@@ -3,14 +3,20 @@
 Built from django-simple-history records of the article's claims, citations and cited sources
 made after the article first went public (ArticleTransition rows record publish times), plus
 its CorrectionNote rows. Editors' names are never shown.
+
+``change_log`` is what the article page uses: one query tells which of those histories moved
+after the article's publish time (usually none), and only those are read in full.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import cache
+
+from django.db.models import Exists, Manager, Model, OuterRef, QuerySet, Subquery, Value
 
 from .formatting import format_amount, format_target_date
 from .models import (
@@ -20,10 +26,21 @@ from .models import (
     Citation,
     Claim,
     ClaimKind,
+    CorrectionNote,
     PledgeStatus,
     Source,
     VerificationStatus,
 )
+
+
+@cache
+def _history(model: type[Model]) -> Manager:
+    """The manager of ``model``'s history records.
+
+    ``Model.history`` (django-simple-history) builds a new manager class on every access,
+    which costs more than a small query; the historical model's own manager is plain.
+    """
+    return model.history.model._default_manager
 
 
 @dataclass(frozen=True)
@@ -36,18 +53,24 @@ class Change:
     claim_id: int | None = None
 
 
-def public_since(article: Article) -> dt.datetime | None:
-    """When readers could first see ``article``: its first publication (a scheduled article
-    from its publish time), or None if it has never been published."""
-    first = (
+def _first_published(article: Article | OuterRef) -> QuerySet:
+    return (
         ArticleTransition.objects.filter(article=article, to_status=ArticleStatus.PUBLISHED)
         .order_by("at")
         .values_list("at", flat=True)
-        .first()
     )
-    if first is None:
+
+
+def _since(article: Article, first_published: dt.datetime | None) -> dt.datetime | None:
+    if first_published is None:
         return article.published_at if article.status == ArticleStatus.PUBLISHED else None
-    return max(first, article.published_at) if article.published_at else first
+    return max(first_published, article.published_at) if article.published_at else first_published
+
+
+def public_since(article: Article) -> dt.datetime | None:
+    """When readers could first see ``article``: its first publication (a scheduled article
+    from its publish time), or None if it has never been published."""
+    return _since(article, _first_published(article).first())
 
 
 def _label(choices, value: str) -> str:
@@ -102,7 +125,7 @@ def _pairs_after(records: Iterable, since: dt.datetime):
 
 
 def claim_changes(claim_ids: Iterable[int], since: dt.datetime) -> list[Change]:
-    records = Claim.history.filter(id__in=list(claim_ids)).order_by("id", "history_date")
+    records = _history(Claim).filter(id__in=list(claim_ids)).order_by("id", "history_date")
     changes = []
     for old, new in _pairs_after(records, since):
         if new.history_type == "+" or old is None:
@@ -116,7 +139,7 @@ def claim_changes(claim_ids: Iterable[int], since: dt.datetime) -> list[Change]:
 
 
 def citation_changes(article: Article, since: dt.datetime) -> list[Change]:
-    records = list(Citation.history.filter(article_id=article.pk).order_by("id", "history_date"))
+    records = list(_history(Citation).filter(article_id=article.pk).order_by("id", "history_date"))
     titles = dict(
         Source.objects.filter(pk__in={r.source_id for r in records}).values_list("pk", "title")
     )
@@ -148,7 +171,7 @@ SOURCE_FIELDS = {
 
 
 def source_changes(source_ids: Iterable[int], since: dt.datetime) -> list[Change]:
-    records = Source.history.filter(id__in=list(source_ids)).order_by("id", "history_date")
+    records = _history(Source).filter(id__in=list(source_ids)).order_by("id", "history_date")
     changes = []
     for old, new in _pairs_after(records, since):
         if old is None or new.history_type != "~":
@@ -174,7 +197,10 @@ def last_text_edit(article: Article, since: dt.datetime | None) -> dt.datetime |
         return None
     latest = None
     for old, new in _pairs_after(
-        article.history.order_by("history_date").only("id", "history_date", *ARTICLE_TEXT_FIELDS),
+        _history(Article)
+        .filter(id=article.pk)
+        .order_by("history_date")
+        .only("id", "history_date", *ARTICLE_TEXT_FIELDS),
         since,
     ):
         if old is not None and any(
@@ -205,3 +231,70 @@ def article_changes(
         ]
     )
     return sorted(changes, key=lambda change: change.at)
+
+
+@dataclass(frozen=True)
+class ChangeLog:
+    """What the article page shows of an article's history."""
+
+    changes: list[Change]  # oldest first; empty until the article has been public
+    corrections: list[CorrectionNote]
+    last_text_edit: dt.datetime | None  # see ``last_text_edit``
+
+
+def _recorded(history: QuerySet, after: dt.datetime | None) -> Exists:
+    if after is not None:
+        history = history.filter(history_date__gt=after)
+    return Exists(history)
+
+
+def change_log(
+    article: Article, *, claim_ids: Collection[int], source_ids: Collection[int]
+) -> ChangeLog:
+    """``article``'s change log, corrections and last text edit, as ``article_changes``,
+    ``last_text_edit`` and ``article.corrections`` give them, in one query when nothing changed.
+
+    That query fetches the first publication and whether each history (claims, citations,
+    sources, the article's own text) has a record after the publish time, and whether there
+    are corrections. Every change counted is later than ``public_since``, itself never earlier
+    than the publish time, so a history without such a record has no change to show and is not
+    read. (With no publish time every record counts, so nothing is missed either.)
+    """
+    after = article.published_at
+    no_records = Value(False)
+    probe = (
+        Article.objects.filter(pk=article.pk)
+        .values(
+            first_published=Subquery(_first_published(OuterRef("pk"))[:1]),
+            has_corrections=Exists(CorrectionNote.objects.filter(article=OuterRef("pk"))),
+            claims_edited=_recorded(_history(Claim).filter(id__in=claim_ids), after)
+            if claim_ids
+            else no_records,
+            citations_edited=_recorded(_history(Citation).filter(article_id=OuterRef("pk")), after),
+            sources_edited=_recorded(_history(Source).filter(id__in=source_ids), after)
+            if source_ids
+            else no_records,
+            text_edited=_recorded(_history(Article).filter(id=OuterRef("pk")), after),
+        )
+        .first()
+    )
+    if probe is None:  # the article is gone: nothing to read
+        return ChangeLog(changes=[], corrections=[], last_text_edit=None)
+    corrections = list(article.corrections.all()) if probe["has_corrections"] else []
+    since = _since(article, probe["first_published"])
+    if since is None:
+        return ChangeLog(changes=[], corrections=corrections, last_text_edit=None)
+    changes = (
+        (claim_changes(claim_ids, since) if probe["claims_edited"] else [])
+        + (citation_changes(article, since) if probe["citations_edited"] else [])
+        + (source_changes(source_ids, since) if probe["sources_edited"] else [])
+        + [
+            Change(note.published_at, f"Correction: {note.text}", "correction")
+            for note in corrections
+        ]
+    )
+    return ChangeLog(
+        changes=sorted(changes, key=lambda change: change.at),
+        corrections=corrections,
+        last_text_edit=last_text_edit(article, since) if probe["text_edited"] else None,
+    )

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import threading
 import xml.etree.ElementTree as etree
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import markdown
 import nh3
@@ -30,6 +30,8 @@ OPEN, CLOSE, CITE, END = "\ue000", "\ue002", "\ue003", "\ue001"
 PLACEHOLDER = re.compile(f"([{OPEN}{CLOSE}{CITE}])(\\d+){END}")
 # ``[3]`` but not a Markdown reference link ``[text][3]``, ``[3](url)`` or definition ``[3]:``.
 MARKER = re.compile(r"(?<!\])\[(\d+)\](?![(\[:])")
+WHITESPACE = re.compile(r"\s+")
+LONG_WHITESPACE = re.compile(r"\s{2,}")
 
 EDITOR_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
@@ -105,17 +107,42 @@ def _markdown() -> markdown.Markdown:
     return md.reset()
 
 
-@lru_cache(maxsize=4096)
-def _passage_pattern(passage: str) -> re.Pattern | None:
-    """The passage as a pattern matching any run of whitespace between its words.
+class _Spacing:
+    """``text`` with every run of whitespace collapsed to one space, so that a passage is
+    found with ``str.find`` however the body spaces or wraps its words.
 
-    Cached: the same passages come back on every view of an article, and compiling a pattern
-    costs far more than searching with it (``re``'s own cache holds only 512 patterns).
+    This matches what a pattern ``word1\\s+word2…`` per passage would, without compiling one
+    pattern per claim on every page (``str.split`` and ``\\s`` agree on what is whitespace).
+    Positions found in the collapsed text map back to ``text`` through the runs longer than
+    one character, the only ones that shift later characters.
     """
-    words = passage.split()
-    if not words:
-        return None
-    return re.compile(r"\s+".join(re.escape(word) for word in words))
+
+    def __init__(self, text: str) -> None:
+        self.collapsed = WHITESPACE.sub(" ", text)
+        self._runs: list[int] = []  # collapsed position of each longer run, in order
+        self._shifts: list[int] = []  # characters removed up to and including that run
+        removed = 0
+        for run in LONG_WHITESPACE.finditer(text):
+            self._runs.append(run.start() - removed)
+            removed += run.end() - run.start() - 1
+            self._shifts.append(removed)
+
+    def original(self, position: int) -> int:
+        """Where the character at (or a range ending at) ``position`` is in ``text``; for a
+        position next to a word character, as passage boundaries always are."""
+        before = bisect_right(self._runs, position - 1)
+        return position + (self._shifts[before - 1] if before else 0)
+
+    def find(self, passage: str) -> tuple[int, int] | None:
+        """The first occurrence of ``passage``'s words in ``text``, as (start, end)."""
+        words = passage.split()
+        if not words:
+            return None
+        wanted = " ".join(words)
+        start = self.collapsed.find(wanted)
+        if start < 0:
+            return None
+        return self.original(start), self.original(start + len(wanted))
 
 
 def _find_ranges(
@@ -124,11 +151,11 @@ def _find_ranges(
     """Where each passage first occurs; claims sharing a passage share one highlight and
     a passage overlapping an earlier one is left unmarked (the claim is still listed)."""
     by_range: dict[tuple[int, int], list[Highlight]] = defaultdict(list)
+    spacing = _Spacing(text)
     for highlight in highlights:
-        pattern = _passage_pattern(highlight.passage)
-        match = pattern.search(text) if pattern else None
-        if match:
-            by_range[(match.start(), match.end())].append(highlight)
+        found = spacing.find(highlight.passage)
+        if found:
+            by_range[found].append(highlight)
     kept: list[tuple[int, int, list[Highlight]]] = []
     for (start, end), group in sorted(by_range.items(), key=lambda it: (it[0][0], -it[0][1])):
         if kept and start < kept[-1][1]:
