@@ -16,7 +16,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from django.db.models import Exists, Manager, Model, OuterRef, QuerySet, Subquery, Value
+from django.db import connections, router
+from django.db.models import Manager, Model
 
 from .formatting import format_amount, format_target_date
 from .models import (
@@ -53,24 +54,18 @@ class Change:
     claim_id: int | None = None
 
 
-def _first_published(article: Article | OuterRef) -> QuerySet:
-    return (
-        ArticleTransition.objects.filter(article=article, to_status=ArticleStatus.PUBLISHED)
-        .order_by("at")
-        .values_list("at", flat=True)
-    )
-
-
-def _since(article: Article, first_published: dt.datetime | None) -> dt.datetime | None:
-    if first_published is None:
-        return article.published_at if article.status == ArticleStatus.PUBLISHED else None
-    return max(first_published, article.published_at) if article.published_at else first_published
-
-
 def public_since(article: Article) -> dt.datetime | None:
     """When readers could first see ``article``: its first publication (a scheduled article
     from its publish time), or None if it has never been published."""
-    return _since(article, _first_published(article).first())
+    first = (
+        ArticleTransition.objects.filter(article=article, to_status=ArticleStatus.PUBLISHED)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if first is None:
+        return article.published_at if article.status == ArticleStatus.PUBLISHED else None
+    return max(first, article.published_at) if article.published_at else first
 
 
 def _label(choices, value: str) -> str:
@@ -242,10 +237,48 @@ class ChangeLog:
     last_text_edit: dt.datetime | None  # see ``last_text_edit``
 
 
-def _recorded(history: QuerySet, after: dt.datetime | None) -> Exists:
-    if after is not None:
-        history = history.filter(history_date__gt=after)
-    return Exists(history)
+def _exists_sql(model: type[Model], column: str, values: Collection, *, after: bool) -> str:
+    """``EXISTS`` for rows of ``model`` whose ``column`` is one of ``values`` (and, with
+    ``after``, whose ``history_date`` is later than one more parameter)."""
+    if not values:
+        return "1 = 0"
+    quote = connections[router.db_for_read(model)].ops.quote_name
+    table, meta = quote(model._meta.db_table), model._meta
+    sql = f"SELECT 1 FROM {table} WHERE {quote(meta.get_field(column).column)} IN "
+    sql += f"({', '.join(['%s'] * len(values))})"
+    if after:
+        sql += f" AND {quote(meta.get_field('history_date').column)} > %s"
+    return f"EXISTS ({sql})"
+
+
+def _moved(
+    article: Article, claim_ids: Collection[int], source_ids: Collection[int]
+) -> tuple[bool, bool, bool, bool, bool]:
+    """Whether ``article`` has corrections, and whether the history of its claims, its
+    citations, its sources and its own text has a record after its publish time (any record,
+    with no publish time).
+
+    One query, written out: it runs for every article page, and the ORM spends several times
+    the database's time building the same five subqueries.
+    """
+    connection = connections[router.db_for_read(Article)]
+    after = article.published_at
+    bound = [] if after is None else [connection.ops.adapt_datetimefield_value(after)]
+    checks = [
+        (CorrectionNote, "article", [article.pk], False),
+        (_history(Claim).model, "id", list(claim_ids), True),
+        (_history(Citation).model, "article", [article.pk], True),
+        (_history(Source).model, "id", list(source_ids), True),
+        (_history(Article).model, "id", [article.pk], True),
+    ]
+    sql, params = [], []
+    for model, column, values, dated in checks:
+        sql.append(_exists_sql(model, column, values, after=dated and bool(bound)))
+        if values:
+            params += values + (bound if dated else [])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(sql)}", params)
+        return tuple(bool(flag) for flag in cursor.fetchone())
 
 
 def change_log(
@@ -254,40 +287,24 @@ def change_log(
     """``article``'s change log, corrections and last text edit, as ``article_changes``,
     ``last_text_edit`` and ``article.corrections`` give them, in one query when nothing changed.
 
-    That query fetches the first publication and whether each history (claims, citations,
-    sources, the article's own text) has a record after the publish time, and whether there
-    are corrections. Every change counted is later than ``public_since``, itself never earlier
-    than the publish time, so a history without such a record has no change to show and is not
-    read. (With no publish time every record counts, so nothing is missed either.)
+    That query (``_moved``) tells whether there are corrections and whether each history
+    (claims, citations, sources, the article's own text) has a record after the publish time.
+    Every change counted is later than ``public_since``, itself never earlier than the publish
+    time, so a history without such a record has no change to show and is not read; with
+    nothing to show, the first publication is not looked up either. (With no publish time
+    every record counts, so nothing is missed.)
     """
-    after = article.published_at
-    no_records = Value(False)
-    probe = (
-        Article.objects.filter(pk=article.pk)
-        .values(
-            first_published=Subquery(_first_published(OuterRef("pk"))[:1]),
-            has_corrections=Exists(CorrectionNote.objects.filter(article=OuterRef("pk"))),
-            claims_edited=_recorded(_history(Claim).filter(id__in=claim_ids), after)
-            if claim_ids
-            else no_records,
-            citations_edited=_recorded(_history(Citation).filter(article_id=OuterRef("pk")), after),
-            sources_edited=_recorded(_history(Source).filter(id__in=source_ids), after)
-            if source_ids
-            else no_records,
-            text_edited=_recorded(_history(Article).filter(id=OuterRef("pk")), after),
-        )
-        .first()
+    has_corrections, claims, citations, sources, text = _moved(article, claim_ids, source_ids)
+    corrections = list(article.corrections.all()) if has_corrections else []
+    since = (
+        public_since(article) if any((has_corrections, claims, citations, sources, text)) else None
     )
-    if probe is None:  # the article is gone: nothing to read
-        return ChangeLog(changes=[], corrections=[], last_text_edit=None)
-    corrections = list(article.corrections.all()) if probe["has_corrections"] else []
-    since = _since(article, probe["first_published"])
     if since is None:
         return ChangeLog(changes=[], corrections=corrections, last_text_edit=None)
     changes = (
-        (claim_changes(claim_ids, since) if probe["claims_edited"] else [])
-        + (citation_changes(article, since) if probe["citations_edited"] else [])
-        + (source_changes(source_ids, since) if probe["sources_edited"] else [])
+        (claim_changes(claim_ids, since) if claims else [])
+        + (citation_changes(article, since) if citations else [])
+        + (source_changes(source_ids, since) if sources else [])
         + [
             Change(note.published_at, f"Correction: {note.text}", "correction")
             for note in corrections
@@ -296,5 +313,5 @@ def change_log(
     return ChangeLog(
         changes=sorted(changes, key=lambda change: change.at),
         corrections=corrections,
-        last_text_edit=last_text_edit(article, since) if probe["text_edited"] else None,
+        last_text_edit=last_text_edit(article, since) if text else None,
     )

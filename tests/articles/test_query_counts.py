@@ -54,8 +54,9 @@ def test_query_count_is_fixed(client, django_assert_num_queries, page, extra_cla
 def test_article_changed_after_publication_reads_each_history_once(
     client, django_assert_num_queries, changed
 ):
-    """Each history with a change after publication costs one more query (the citations' one
-    also the titles of their sources), and corrections one: however many records there are."""
+    """Once something changed after publication: one query for the first publication, one
+    for corrections and one per history with a change (the citations' also one for their
+    sources' titles), however many records there are."""
     content = build_summit()
     for claim in list(content.claims.values())[:changed]:
         claim.status = "false"
@@ -68,7 +69,7 @@ def test_article_changed_after_publication_reads_each_history_once(
     content.article.save()
     for _ in range(changed):
         CorrectionNoteFactory(article=content.article)
-    with django_assert_num_queries(7 + 6):
+    with django_assert_num_queries(7 + 7):
         response = client.get(content.article.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
     assert "Corrected publisher" in response.content.decode()
