@@ -5,10 +5,11 @@
 ``preview=True`` through the same function and template. Its query count does not depend on
 how many claims, citations or entities the article has.
 
-The page is not cached per reader path alone, so building it is kept cheap: six queries in
-the usual case (history is only read when something changed after publication, see
-``changes.change_log``), and every link's path is formatted from one ``reverse()`` per kind of
-page rather than one per link.
+Building the page is kept cheap, as readers often get it uncached: four queries in the usual
+case (claims; sources cited or backing claims; entities mentioned or claims' subjects; the
+change-log check; history is only read when something changed after publication, see
+``changes.change_log``), and every link's path is formatted from one ``reverse()`` per kind
+of page rather than one per link.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, Func, OuterRef, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Subquery, Value
 from django.urls import reverse
 
 from entities.models import Entity, EntityKind
@@ -28,11 +29,9 @@ from entities.structured_data import absolute_url
 from .changes import change_log
 from .models import (
     Article,
-    Citation,
     Claim,
     ClaimAppearance,
     ClaimKind,
-    ClaimSource,
     Source,
     VerificationStatus,
 )
@@ -129,12 +128,62 @@ def _claims_in(article: Article) -> list[ClaimAppearance]:
     return list(first.values())
 
 
-def _by_claim(rows, related: str) -> dict[int, list]:
-    """``{claim id: [related object, …]}`` from rows of a claim's many-to-many table."""
-    found: dict[int, list] = defaultdict(list)
-    for row in rows:
-        found[row.claim_id].append(getattr(row, related))
-    return found
+def _entities_of(
+    article: Article, claim_ids: list[int]
+) -> tuple[list[Entity], dict[int, list[Entity]]]:
+    """The entities ``article`` mentions and the subjects of each of its claims, in one query.
+
+    Each list is in name order, as ``article.mentions.all()`` and ``claim.subjects.all()``
+    give it (namesakes by id, where those leave their order to the database); an entity both
+    mentioned and a subject comes once in each.
+    """
+    no_claim = Value(None, output_field=IntegerField())
+    mentioned = Entity.objects.filter(mentioned_in_articles=article).annotate(subject_of=no_claim)
+    about = Entity.objects.filter(claims_about__in=claim_ids).annotate(subject_of=F("claims_about"))
+    rows = (
+        mentioned.only(*ENTITY_FIELDS)
+        .order_by()  # the parts unordered (SQLite refuses otherwise), the union by name
+        .union(about.only(*ENTITY_FIELDS).order_by(), all=True)
+        .order_by("name", "id")
+    )
+    mentions: list[Entity] = []
+    subjects: dict[int, list[Entity]] = defaultdict(list)
+    for entity in rows:
+        if entity.subject_of is None:
+            mentions.append(entity)
+        else:
+            subjects[entity.subject_of].append(entity)
+    return mentions, subjects
+
+
+def _sources_of(
+    article: Article, claim_ids: list[int]
+) -> tuple[list[tuple[int, Source]], dict[int, list[Source]]]:
+    """``article``'s citations as (number, source) in number order, and the sources of each
+    of its claims in title order (as ``claim.sources.all()`` gives them; same titles by id),
+    in one query."""
+    none = Value(None, output_field=IntegerField())
+    cited = Source.objects.filter(citations__article=article).annotate(
+        number=F("citations__number"), backing=none
+    )
+    backing = Source.objects.filter(claim_sources__claim__in=claim_ids).annotate(
+        number=none, backing=F("claim_sources__claim")
+    )
+    rows = (
+        cited.only(*SOURCE_FIELDS)
+        .order_by()  # the parts unordered (SQLite refuses otherwise), the union by title
+        .union(backing.only(*SOURCE_FIELDS).order_by(), all=True)
+        .order_by("title", "id")
+    )
+    citations: list[tuple[int, Source]] = []
+    by_claim: dict[int, list[Source]] = defaultdict(list)
+    for source in rows:
+        if source.backing is None:
+            citations.append((source.number, source))
+        else:
+            by_claim[source.backing].append(source)
+    citations.sort(key=lambda citation: citation[0])
+    return citations, by_claim
 
 
 def article_page_context(article: Article, *, preview: bool = False) -> dict[str, Any]:
@@ -147,41 +196,20 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
     source_path = path_maker("articles:source_detail", "pk", "0")
     entity_path = path_maker("entities:detail", "slug", "slug")
 
-    citations = list(
-        Citation.objects.filter(article=article)
-        .select_related("source")
-        .only("number", *_related("source", SOURCE_FIELDS))
-        .order_by("number")
-    )
     appearances = _claims_in(article)
     claim_ids = [appearance.claim_id for appearance in appearances]
-    # The claims' subjects and sources as two plain joins (no prefetch machinery); the order
-    # is the one ``claim.subjects.all()`` and ``claim.sources.all()`` give.
-    subjects = _by_claim(
-        Claim.subjects.through.objects.filter(claim_id__in=claim_ids)
-        .select_related("entity")
-        .only("claim_id", *_related("entity", ENTITY_FIELDS))
-        .order_by("entity__name"),
-        "entity",
-    )
-    claim_sources = _by_claim(
-        ClaimSource.objects.filter(claim_id__in=claim_ids)
-        .select_related("source")
-        .only("claim_id", *_related("source", ("title",)))
-        .order_by("source__title"),
-        "source",
-    )
-    mentions = list(article.mentions.only(*ENTITY_FIELDS))
+    citations, claim_sources = _sources_of(article, claim_ids)
+    mentions, subjects = _entities_of(article, claim_ids)
     log = change_log(
         article,
         claim_ids=claim_ids,
-        source_ids={citation.source_id for citation in citations}
+        source_ids={source.pk for _, source in citations}
         | {source.pk for sources in claim_sources.values() for source in sources},
     )
 
     rendered = render_body(
         article.body,
-        citation_numbers=[citation.number for citation in citations],
+        citation_numbers=[number for number, _ in citations],
         highlights=[
             Highlight(
                 claim_id=appearance.claim_id,
@@ -208,7 +236,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
         link(entity)
     if article.event_id:
         link(article.event)
-    numbers = {citation.source_id: citation.number for citation in citations}
+    numbers = {source.pk: number for number, source in citations}
     claims = []
     for appearance in appearances:
         claim = appearance.claim
@@ -245,12 +273,12 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
         "body_html": rendered.html,
         "citations": [
             CitationEntry(
-                number=citation.number,
-                source=citation.source,
-                url=source_path(citation.source_id),
-                marker_ids=rendered.marker_ids.get(citation.number, []),
+                number=number,
+                source=source,
+                url=source_path(source.pk),
+                marker_ids=rendered.marker_ids.get(number, []),
             )
-            for citation in citations
+            for number, source in citations
         ],
         "claims": claims,
         "entities": entities,
@@ -265,7 +293,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
             published_at=published_at,
             modified_at=updated_at if show_updated else published_at,
             entities=[found.entity for found in entities if found.entity.pk != article.event_id],
-            sources=[citation.source for citation in citations],
+            sources=[source for _, source in citations],
             entity_path=lambda entity: links[entity.pk].url,
         ),
     }
