@@ -205,29 +205,6 @@ def last_text_edit(article: Article, since: dt.datetime | None) -> dt.datetime |
     return latest
 
 
-def article_changes(
-    article: Article,
-    *,
-    claim_ids: Iterable[int],
-    source_ids: Iterable[int],
-    corrections: Iterable,
-    since: dt.datetime | None,
-) -> list[Change]:
-    """Every public change to ``article`` after ``since``, oldest first."""
-    if since is None:
-        return []
-    changes = (
-        claim_changes(claim_ids, since)
-        + citation_changes(article, since)
-        + source_changes(source_ids, since)
-        + [
-            Change(note.published_at, f"Correction: {note.text}", "correction")
-            for note in corrections
-        ]
-    )
-    return sorted(changes, key=lambda change: change.at)
-
-
 @dataclass(frozen=True)
 class ChangeLog:
     """What the article page shows of an article's history."""
@@ -284,8 +261,8 @@ def _moved(
 def change_log(
     article: Article, *, claim_ids: Collection[int], source_ids: Collection[int]
 ) -> ChangeLog:
-    """``article``'s change log, corrections and last text edit, as ``article_changes``,
-    ``last_text_edit`` and ``article.corrections`` give them, in one query when nothing changed.
+    """Every public change to ``article`` after it went public (oldest first), its corrections
+    and its last text edit: one query when nothing changed.
 
     That query (``_moved``) tells whether there are corrections and whether each history
     (claims, citations, sources, the article's own text) has a record after the publish time.
