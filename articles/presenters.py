@@ -4,25 +4,78 @@
 ``templates/articles/article_detail.html``; the admin renders a staff preview of a draft with
 ``preview=True`` through the same function and template. Its query count does not depend on
 how many claims, citations or entities the article has.
+
+Building the page is kept cheap, as readers often get it uncached: four queries in the usual
+case (claims; sources cited or backing claims; entities mentioned or claims' subjects; the
+change-log check; history is only read when something changed after publication, see
+``changes.change_log``), and every link's path is formatted from one ``reverse()`` per kind
+of page rather than one per link.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, Func, OuterRef, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Subquery, Value
+from django.urls import reverse
 
 from entities.models import Entity, EntityKind
 from entities.structured_data import absolute_url
 
-from .changes import article_changes, last_text_edit, public_since
-from .models import Article, Citation, Claim, ClaimAppearance, Source
+from .changes import change_log
+from .models import (
+    Article,
+    Claim,
+    ClaimAppearance,
+    ClaimKind,
+    Source,
+    VerificationStatus,
+)
 from .rendering import Highlight, render_body
 from .structured_data import news_article
 
 UPDATE_GRACE = dt.timedelta(minutes=1)
+# What ``get_<field>_display()`` would say, without building the choices dict on every call.
+ENTITY_KINDS = dict(EntityKind.choices)
+CLAIM_KINDS = dict(ClaimKind.choices)
+STATUSES = dict(VerificationStatus.choices)
+# The columns the page shows (the template, the JSON-LD, the change log's ids); loading the
+# rest (timestamps, notes, normalised keys) for a hundred rows costs more than the queries.
+ENTITY_FIELDS = ("name", "slug", "kind", "wikidata_id")
+SOURCE_FIELDS = ("title", "url", "publisher", "published_on", "archived_url")
+CLAIM_FIELDS = (
+    *("text", "status", "kind", "pledge_status", "amount", "unit"),
+    *("equivalent_amount", "equivalent_unit", "figure_date", "figure_date_precision"),
+)
+
+
+def _related(relation: str, fields: tuple[str, ...]) -> list[str]:
+    return [relation, *(f"{relation}__{field}" for field in fields)]
+
+
+def path_maker(viewname: str, kwarg: str, sample: str) -> Callable[[object], str]:
+    """A function giving ``reverse(viewname, kwargs={kwarg: value})`` for any value.
+
+    ``reverse()`` runs once, with ``sample`` (which must not occur in the path after the
+    value), and each value is formatted into that path: a page with a hundred links to claims,
+    entities and sources pays for three ``reverse()`` calls instead of a hundred. Meant for
+    ids and slugs, which the URL patterns take as they are (nothing to quote).
+    """
+    before, after = reverse(viewname, kwargs={kwarg: sample}).rsplit(sample, 1)
+    return lambda value: f"{before}{value}{after}"
+
+
+@dataclass(frozen=True)
+class EntityLink:
+    """An entity the page links to, with its page's path and its kind as readers see it."""
+
+    entity: Entity
+    url: str
+    kind_label: str
 
 
 @dataclass(frozen=True)
@@ -31,6 +84,7 @@ class CitationEntry:
 
     number: int
     source: Source
+    url: str  # the source's own page
     marker_ids: list[str]
 
 
@@ -39,6 +93,7 @@ class SourceRef:
     """A claim's source, with its number in this article's sources list if it is cited."""
 
     source: Source
+    url: str  # the source's own page
     number: int | None
 
 
@@ -48,15 +103,23 @@ class ClaimEntry:
 
     claim: Claim
     appearance: ClaimAppearance
-    highlighted: bool
+    url: str  # the claim's own page
+    status_label: str
+    kind_label: str
+    speaker: EntityLink | None
+    subjects: list[EntityLink]
     sources: list[SourceRef]
+    highlighted: bool
 
 
 def _claims_in(article: Article) -> list[ClaimAppearance]:
+    """The first appearance of each claim in ``article``, in order, with claim and speaker."""
     appearances = (
         ClaimAppearance.objects.filter(article=article)
         .select_related("claim__speaker")
-        .prefetch_related("claim__subjects", "claim__sources")
+        .only(
+            "passage", *_related("claim", CLAIM_FIELDS), *_related("claim__speaker", ENTITY_FIELDS)
+        )
         .order_by("position")
     )
     first: dict[int, ClaimAppearance] = {}
@@ -65,17 +128,62 @@ def _claims_in(article: Article) -> list[ClaimAppearance]:
     return list(first.values())
 
 
-def _entities(article: Article, appearances: list[ClaimAppearance], mentions: list) -> list:
-    found = {entity.pk: entity for entity in mentions}
-    if article.event_id:
-        found[article.event_id] = article.event
-    for appearance in appearances:
-        claim = appearance.claim
-        if claim.speaker_id:
-            found[claim.speaker_id] = claim.speaker
-        for subject in claim.subjects.all():
-            found[subject.pk] = subject
-    return sorted(found.values(), key=lambda entity: entity.name.casefold())
+def _entities_of(
+    article: Article, claim_ids: list[int]
+) -> tuple[list[Entity], dict[int, list[Entity]]]:
+    """The entities ``article`` mentions and the subjects of each of its claims, in one query.
+
+    Each list is in name order, as ``article.mentions.all()`` and ``claim.subjects.all()``
+    give it (namesakes by id, where those leave their order to the database); an entity both
+    mentioned and a subject comes once in each.
+    """
+    no_claim = Value(None, output_field=IntegerField())
+    mentioned = Entity.objects.filter(mentioned_in_articles=article).annotate(subject_of=no_claim)
+    about = Entity.objects.filter(claims_about__in=claim_ids).annotate(subject_of=F("claims_about"))
+    rows = (
+        mentioned.only(*ENTITY_FIELDS)
+        .order_by()  # the parts unordered (SQLite refuses otherwise), the union by name
+        .union(about.only(*ENTITY_FIELDS).order_by(), all=True)
+        .order_by("name", "id")
+    )
+    mentions: list[Entity] = []
+    subjects: dict[int, list[Entity]] = defaultdict(list)
+    for entity in rows:
+        if entity.subject_of is None:
+            mentions.append(entity)
+        else:
+            subjects[entity.subject_of].append(entity)
+    return mentions, subjects
+
+
+def _sources_of(
+    article: Article, claim_ids: list[int]
+) -> tuple[list[tuple[int, Source]], dict[int, list[Source]]]:
+    """``article``'s citations as (number, source) in number order, and the sources of each
+    of its claims in title order (as ``claim.sources.all()`` gives them; same titles by id),
+    in one query."""
+    none = Value(None, output_field=IntegerField())
+    cited = Source.objects.filter(citations__article=article).annotate(
+        number=F("citations__number"), backing=none
+    )
+    backing = Source.objects.filter(claim_sources__claim__in=claim_ids).annotate(
+        number=none, backing=F("claim_sources__claim")
+    )
+    rows = (
+        cited.only(*SOURCE_FIELDS)
+        .order_by()  # the parts unordered (SQLite refuses otherwise), the union by title
+        .union(backing.only(*SOURCE_FIELDS).order_by(), all=True)
+        .order_by("title", "id")
+    )
+    citations: list[tuple[int, Source]] = []
+    by_claim: dict[int, list[Source]] = defaultdict(list)
+    for source in rows:
+        if source.backing is None:
+            citations.append((source.number, source))
+        else:
+            by_claim[source.backing].append(source)
+    citations.sort(key=lambda citation: citation[0])
+    return citations, by_claim
 
 
 def article_page_context(article: Article, *, preview: bool = False) -> dict[str, Any]:
@@ -84,81 +192,109 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
     ``preview=True`` is the staff preview of an unpublished article: the template then marks
     the page as a preview and keeps it out of search engines.
     """
-    citations = list(
-        Citation.objects.filter(article=article).select_related("source").order_by("number")
-    )
+    claim_path = path_maker("articles:claim_detail", "pk", "0")
+    source_path = path_maker("articles:source_detail", "pk", "0")
+    entity_path = path_maker("entities:detail", "slug", "slug")
+
     appearances = _claims_in(article)
+    claim_ids = [appearance.claim_id for appearance in appearances]
+    citations, claim_sources = _sources_of(article, claim_ids)
+    mentions, subjects = _entities_of(article, claim_ids)
+    log = change_log(
+        article,
+        claim_ids=claim_ids,
+        source_ids={source.pk for _, source in citations}
+        | {source.pk for sources in claim_sources.values() for source in sources},
+    )
+
     rendered = render_body(
         article.body,
-        citation_numbers=[citation.number for citation in citations],
+        citation_numbers=[number for number, _ in citations],
         highlights=[
             Highlight(
                 claim_id=appearance.claim_id,
                 passage=appearance.passage,
                 status=appearance.claim.status,
-                status_label=appearance.claim.get_status_display(),
+                status_label=STATUSES.get(appearance.claim.status, appearance.claim.status),
             )
             for appearance in appearances
         ],
     )
-    mentions = list(article.mentions.all())
-    corrections = list(article.corrections.all())
-    since = public_since(article)
-    source_ids = {citation.source_id for citation in citations} | {
-        source.pk for appearance in appearances for source in appearance.claim.sources.all()
-    }
-    changes = article_changes(
-        article,
-        claim_ids=[appearance.claim_id for appearance in appearances],
-        source_ids=source_ids,
-        corrections=corrections,
-        since=since,
-    )
+
+    links: dict[int, EntityLink] = {}
+
+    def link(entity: Entity) -> EntityLink:
+        if entity.pk not in links:
+            links[entity.pk] = EntityLink(
+                entity=entity,
+                url=entity_path(entity.slug),
+                kind_label=ENTITY_KINDS.get(entity.kind, entity.kind),
+            )
+        return links[entity.pk]
+
+    for entity in mentions:
+        link(entity)
+    if article.event_id:
+        link(article.event)
+    numbers = {source.pk: number for number, source in citations}
+    claims = []
+    for appearance in appearances:
+        claim = appearance.claim
+        claims.append(
+            ClaimEntry(
+                claim=claim,
+                appearance=appearance,
+                url=claim_path(claim.pk),
+                status_label=STATUSES.get(claim.status, claim.status),
+                kind_label=CLAIM_KINDS.get(claim.kind, claim.kind),
+                speaker=link(claim.speaker) if claim.speaker_id else None,
+                subjects=[link(subject) for subject in subjects[claim.pk]],
+                sources=[
+                    SourceRef(
+                        source=source, url=source_path(source.pk), number=numbers.get(source.pk)
+                    )
+                    for source in claim_sources[claim.pk]
+                ],
+                highlighted=claim.pk in rendered.highlighted,
+            )
+        )
+    entities = sorted(links.values(), key=lambda found: found.entity.name.casefold())
+
     published_at = article.published_at
-    edits = [change.at for change in changes]
-    text_edit = last_text_edit(article, since)
-    if text_edit:
-        edits.append(text_edit)
+    edits = [change.at for change in log.changes]
+    if log.last_text_edit:
+        edits.append(log.last_text_edit)
     updated_at = max(edits, default=None)
     show_updated = bool(published_at and updated_at and updated_at > published_at + UPDATE_GRACE)
-    entities = _entities(article, appearances, mentions)
-    numbers = {citation.source_id: citation.number for citation in citations}
+    canonical_url = absolute_url(article.get_absolute_url())
     return {
         "article": article,
         "preview": preview,
         "body_html": rendered.html,
         "citations": [
             CitationEntry(
-                number=citation.number,
-                source=citation.source,
-                marker_ids=rendered.marker_ids.get(citation.number, []),
+                number=number,
+                source=source,
+                url=source_path(source.pk),
+                marker_ids=rendered.marker_ids.get(number, []),
             )
-            for citation in citations
+            for number, source in citations
         ],
-        "claims": [
-            ClaimEntry(
-                claim=appearance.claim,
-                appearance=appearance,
-                highlighted=appearance.claim_id in rendered.highlighted,
-                sources=[
-                    SourceRef(source=source, number=numbers.get(source.pk))
-                    for source in appearance.claim.sources.all()
-                ],
-            )
-            for appearance in appearances
-        ],
+        "claims": claims,
         "entities": entities,
-        "corrections": corrections,
-        "changes": changes,
+        "corrections": log.corrections,
+        "changes": log.changes,
         "published_at": published_at,
         "updated_at": updated_at if show_updated else None,
-        "canonical_url": absolute_url(article.get_absolute_url()),
+        "canonical_url": canonical_url,
         "json_ld": news_article(
             article,
+            url=canonical_url,
             published_at=published_at,
             modified_at=updated_at if show_updated else published_at,
-            entities=[entity for entity in entities if entity.pk != article.event_id],
-            sources=[citation.source for citation in citations],
+            entities=[found.entity for found in entities if found.entity.pk != article.event_id],
+            sources=[source for _, source in citations],
+            entity_path=lambda entity: links[entity.pk].url,
         ),
     }
 

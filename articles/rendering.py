@@ -10,7 +10,9 @@ highlight that crosses a paragraph or a bold run would otherwise break.
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as etree
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +30,8 @@ OPEN, CLOSE, CITE, END = "\ue000", "\ue002", "\ue003", "\ue001"
 PLACEHOLDER = re.compile(f"([{OPEN}{CLOSE}{CITE}])(\\d+){END}")
 # ``[3]`` but not a Markdown reference link ``[text][3]``, ``[3](url)`` or definition ``[3]:``.
 MARKER = re.compile(r"(?<!\])\[(\d+)\](?![(\[:])")
+WHITESPACE = re.compile(r"\s+")
+LONG_WHITESPACE = re.compile(r"\s{2,}")
 
 EDITOR_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
@@ -66,11 +70,14 @@ class RenderedBody:
     highlighted: set[int] = field(default_factory=set)
 
 
+HEADING = re.compile(r"h[1-6]")
+
+
 class _DemoteHeadings(Treeprocessor):
     """The page's headline is the only h1: a body that uses ``#`` headings is shifted down."""
 
     def run(self, root: etree.Element) -> None:
-        headings = [el for el in root.iter() if re.fullmatch(r"h[1-6]", el.tag)]
+        headings = [el for el in root.iter() if HEADING.fullmatch(el.tag)]
         if any(el.tag == "h1" for el in headings):
             for el in headings:
                 el.tag = f"h{min(int(el.tag[1]) + 1, 6)}"
@@ -81,11 +88,61 @@ class _DemoteHeadingsExtension(Extension):
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
 
 
-def _passage_pattern(passage: str) -> re.Pattern | None:
-    words = passage.split()
-    if not words:
-        return None
-    return re.compile(r"\s+".join(re.escape(word) for word in words))
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """This thread's Markdown converter, reset for a new document.
+
+    Building a ``Markdown`` instance (extensions, processors, the tables and lists set-up)
+    costs more than converting a typical body, so each thread keeps one; ``reset()`` clears
+    what the previous conversion left behind. Instances are not thread-safe, hence one per
+    thread rather than one per process.
+    """
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(
+            extensions=["sane_lists", "tables", _DemoteHeadingsExtension()], output_format="html"
+        )
+    return md.reset()
+
+
+class _Spacing:
+    """``text`` with every run of whitespace collapsed to one space, so that a passage is
+    found with ``str.find`` however the body spaces or wraps its words.
+
+    This matches what a pattern ``word1\\s+word2…`` per passage would, without compiling one
+    pattern per claim on every page (``str.split`` and ``\\s`` agree on what is whitespace).
+    Positions found in the collapsed text map back to ``text`` through the runs longer than
+    one character, the only ones that shift later characters.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.collapsed = WHITESPACE.sub(" ", text)
+        self._runs: list[int] = []  # collapsed position of each longer run, in order
+        self._shifts: list[int] = []  # characters removed up to and including that run
+        removed = 0
+        for run in LONG_WHITESPACE.finditer(text):
+            self._runs.append(run.start() - removed)
+            removed += run.end() - run.start() - 1
+            self._shifts.append(removed)
+
+    def original(self, position: int) -> int:
+        """Where the character at (or a range ending at) ``position`` is in ``text``; for a
+        position next to a word character, as passage boundaries always are."""
+        before = bisect_right(self._runs, position - 1)
+        return position + (self._shifts[before - 1] if before else 0)
+
+    def find(self, passage: str) -> tuple[int, int] | None:
+        """The first occurrence of ``passage``'s words in ``text``, as (start, end)."""
+        words = passage.split()
+        if not words:
+            return None
+        wanted = " ".join(words)
+        start = self.collapsed.find(wanted)
+        if start < 0:
+            return None
+        return self.original(start), self.original(start + len(wanted))
 
 
 def _find_ranges(
@@ -94,11 +151,11 @@ def _find_ranges(
     """Where each passage first occurs; claims sharing a passage share one highlight and
     a passage overlapping an earlier one is left unmarked (the claim is still listed)."""
     by_range: dict[tuple[int, int], list[Highlight]] = defaultdict(list)
+    spacing = _Spacing(text)
     for highlight in highlights:
-        pattern = _passage_pattern(highlight.passage)
-        match = pattern.search(text) if pattern else None
-        if match:
-            by_range[(match.start(), match.end())].append(highlight)
+        found = spacing.find(highlight.passage)
+        if found:
+            by_range[found].append(highlight)
     kept: list[tuple[int, int, list[Highlight]]] = []
     for (start, end), group in sorted(by_range.items(), key=lambda it: (it[0][0], -it[0][1])):
         if kept and start < kept[-1][1]:
@@ -135,9 +192,7 @@ def render_body(
     text = MARKER.sub(
         lambda m: f"{CITE}{m.group(1)}{END}" if int(m.group(1)) in numbers else m.group(0), text
     )
-    html = markdown.markdown(
-        text, extensions=["sane_lists", "tables", _DemoteHeadingsExtension()], output_format="html"
-    )
+    html = _markdown().convert(text)
     html = nh3.clean(html, tags=EDITOR_TAGS, attributes=EDITOR_ATTRIBUTES, url_schemes=URL_SCHEMES)
     marker_ids: dict[int, list[str]] = defaultdict(list)
 

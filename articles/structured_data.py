@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -53,9 +54,16 @@ def news_article(
     modified_at: dt.datetime | None,
     entities: list,
     sources: list[Source],
+    url: str | None = None,
+    entity_path: Callable[[Any], str] | None = None,
 ) -> dict[str, Any]:
-    """NewsArticle with the properties Google requires and the entities and sources it uses."""
-    url = absolute_url(article.get_absolute_url())
+    """NewsArticle with the properties Google requires and the entities and sources it uses.
+
+    ``url`` (the article's absolute URL) and ``entity_path`` (an entity's page path) may be
+    given by a caller that has them already; they default to ``get_absolute_url()``.
+    """
+    url = url or absolute_url(article.get_absolute_url())
+    path = entity_path or (lambda entity: entity.get_absolute_url())
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "NewsArticle",
@@ -73,9 +81,9 @@ def news_article(
     if article.standfirst:
         data["description"] = article.standfirst
     if article.event_id:
-        data["about"] = entity_reference(article.event)
+        data["about"] = entity_reference(article.event, path=path(article.event))
     if entities:
-        data["mentions"] = [entity_reference(entity) for entity in entities]
+        data["mentions"] = [entity_reference(entity, path=path(entity)) for entity in entities]
     if sources:
         data["citation"] = [source_reference(source) for source in sources]
     return data

@@ -24,12 +24,13 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def entity_reference(entity: Entity) -> dict[str, Any]:
-    """The short form used wherever another document mentions ``entity``."""
+def entity_reference(entity: Entity, *, path: str | None = None) -> dict[str, Any]:
+    """The short form used wherever another document mentions ``entity``; ``path`` is its
+    page's path when the caller has it already."""
     data: dict[str, Any] = {
         "@type": SCHEMA_TYPES.get(entity.kind, "Thing"),
         "name": entity.name,
-        "url": absolute_url(entity.get_absolute_url()),
+        "url": absolute_url(path or entity.get_absolute_url()),
     }
     if entity.wikidata_id:
         data["sameAs"] = entity.wikidata_url

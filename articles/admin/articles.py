@@ -338,7 +338,8 @@ class ArticleAdmin(HistoryCompareAdmin):
         return HttpResponseRedirect(change_url)
 
     def preview_view(self, request, object_id):
-        queryset = Article.objects.visible_to(request.user).with_related()
+        # The page's context reads citations and the rest itself: only the event is joined.
+        queryset = Article.objects.visible_to(request.user).select_related("event")
         article = queryset.filter(pk=unquote(object_id)).first()
         if article is None:
             raise Http404("No such article.")

@@ -5,6 +5,7 @@ from http import HTTPStatus
 import pytest
 
 from tests.content import build_summit
+from tests.factories import CitationFactory, CorrectionNoteFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,9 @@ pytestmark = pytest.mark.django_db
 # explorer pages), each bringing a new entity, so a count that grows with the data fails a run.
 PAGES = {
     "home": (lambda c: "/", 4),
-    "article": (lambda c: c.article.get_absolute_url(), 13),
+    # The article, then its claims, their sources, their entities and the change-log check
+    # (see articles/presenters.py).
+    "article": (lambda c: c.article.get_absolute_url(), 5),
     "claim": (lambda c: c.claims["investment"].get_absolute_url(), 5),
     "entity (subject)": (lambda c: c.sk_group.get_absolute_url(), 7),
     "entity (speaker)": (lambda c: c.chey.get_absolute_url(), 7),
@@ -46,3 +49,28 @@ def test_query_count_is_fixed(client, django_assert_num_queries, page, extra_cla
     assert response.status_code == HTTPStatus.OK
     if extra_claims and page in {"article", "entity (subject)", "claims explorer"}:
         assert "Partner company 29" in response.content.decode()
+
+
+@pytest.mark.parametrize("changed", [1, 4])
+def test_article_changed_after_publication_reads_each_history_once(
+    client, django_assert_num_queries, changed
+):
+    """Once something changed after publication: one query for the first publication, one
+    for corrections and one per history with a change (the citations' also one for their
+    sources' titles), however many records there are."""
+    content = build_summit()
+    for claim in list(content.claims.values())[:changed]:
+        claim.status = "false"
+        claim.save()
+    for number in range(3, 3 + changed):
+        CitationFactory(article=content.article, number=number, source=SourceFactory())
+    content.source.publisher = "Corrected publisher"
+    content.source.save()
+    content.article.title = "A corrected headline"
+    content.article.save()
+    for _ in range(changed):
+        CorrectionNoteFactory(article=content.article)
+    with django_assert_num_queries(5 + 7):
+        response = client.get(content.article.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    assert "Corrected publisher" in response.content.decode()

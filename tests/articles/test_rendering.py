@@ -1,8 +1,12 @@
 """Article bodies: Markdown rendered safe, markers as footnote links, claims highlighted."""
 
-import pytest
+import re
 
-from articles.rendering import Highlight, render_body
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from articles.rendering import Highlight, _Spacing, render_body
 
 
 def _highlight(claim_id, passage, status="verified", label="Verified"):
@@ -139,3 +143,25 @@ def test_body_headings_sit_below_the_headline():
 def test_level_two_headings_are_kept():
     """Bodies that already start at ## keep their levels."""
     assert "<h2>Deals</h2>" in render_body("## Deals\n\nText.").html
+
+
+def _regex_range(text, passage):
+    """Where a passage was found before ``_Spacing``: a pattern allowing any whitespace."""
+    words = passage.split()
+    match = re.search(r"\s+".join(re.escape(word) for word in words), text) if words else None
+    return (match.start(), match.end()) if match else None
+
+
+SPACED_TEXT = st.lists(
+    st.sampled_from(
+        ["a", "b", "ab", "[1]", ".", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u2003"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=SPACED_TEXT, passage=SPACED_TEXT)
+def test_passages_are_found_where_a_whitespace_pattern_finds_them(text, passage):
+    """Whatever the spacing, a passage's range is the one ``word\\s+word…`` would match."""
+    assert _Spacing(text).find(passage) == _regex_range(text, passage)
