@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..fast_reverse import reverse_one
 from .query import Shape
+
+_PLAIN_PATH = re.compile(r"/[-a-zA-Z0-9_~/]*")
 
 
 def _absolute(context: dict, path: str) -> str:
+    """``request.build_absolute_uri(path)``; for a plain path (no dots, nothing to encode) the
+    scheme and host are worked out once per serialization and prefixed (same result)."""
     request = context.get("request")
-    return request.build_absolute_uri(path) if request else path
+    if not request:
+        return path
+    if _PLAIN_PATH.fullmatch(path) and not path.startswith("//"):
+        origin = context.get(_ORIGIN)
+        if origin is None:
+            origin = context[_ORIGIN] = request.build_absolute_uri("/")[:-1]
+        return origin + path
+    return request.build_absolute_uri(path)
+
+
+_ORIGIN = "_absolute_origin"  # memo in the (per-serialization) context
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -27,8 +42,8 @@ class ApiURLField(serializers.Field):
         super().__init__(source=source, read_only=True, **kwargs)
 
     def to_representation(self, value) -> str:
-        lookup = {self.lookup_field: getattr(value, self.lookup_field)}
-        return _absolute(self.context, reverse(self.view_name, kwargs=lookup))
+        path = reverse_one(self.view_name, self.lookup_field, getattr(value, self.lookup_field))
+        return _absolute(self.context, path)
 
 
 @extend_schema_field(OpenApiTypes.URI)
