@@ -17,7 +17,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -94,11 +94,13 @@ def changes_publish_due(*, advance: bool = True) -> list[ChangeEvent]:
     """
     now = timezone.now()
     look_after = Subquery(DueCheck.objects.filter(pk=1).values("look_after")[:1])
-    announced = PublicState.objects.filter(kind=ObjectKind.ARTICLE).values("object_id")
+    # NOT EXISTS, probed per candidate through the unique (kind, object_id) index; NOT IN
+    # would hash every announced article whenever there is a candidate at all.
+    announced = PublicState.objects.filter(kind=ObjectKind.ARTICLE, object_id=OuterRef("pk"))
     due = (
         Article.objects.published()
         .filter(published_at__gt=Coalesce(look_after, Value(_EVER)))
-        .exclude(pk__in=announced)
+        .exclude(Exists(announced))
         .order_by()
     )
     ids = list(due.values_list("pk", flat=True))
