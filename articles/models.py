@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, When
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coverage_site.fast_reverse import reverse_one
 from entities.models import normalise_name
 
 from .roles import may_see_unpublished
@@ -96,7 +96,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:source_detail", kwargs={"pk": self.pk})
+        return reverse_one("articles:source_detail", "pk", self.pk)
 
 
 class ArticleStatus(models.TextChoices):
@@ -218,7 +218,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+        return reverse_one("articles:article_detail", "slug", self.slug)
 
     @property
     def is_public(self) -> bool:
@@ -482,7 +482,7 @@ class Claim(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:claim_detail", kwargs={"pk": self.pk})
+        return reverse_one("articles:claim_detail", "pk", self.pk)
 
     @property
     def has_figure(self) -> bool:

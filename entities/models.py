@@ -11,9 +11,10 @@ import unicodedata
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
+
+from coverage_site.fast_reverse import reverse_one
 
 
 def normalise_name(name: str) -> str:
@@ -132,7 +133,7 @@ class Entity(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("entities:detail", kwargs={"slug": self.slug})
+        return reverse_one("entities:detail", "slug", self.slug)
 
     @property
     def wikidata_url(self) -> str:

@@ -133,6 +133,22 @@ class SyncLock(models.Model):
         return f"sync lock {self.pk}"
 
 
+class DueCheck(models.Model):
+    """One row: where ``changes_publish_due`` starts looking for scheduled articles come due.
+
+    The feed runs that look on every read; with this row it considers only articles published
+    after ``look_after`` (an index range on ``published_at``) instead of comparing every
+    published article with the feed's state.
+    """
+
+    look_after = models.DateTimeField(
+        help_text="Articles published after this may not be announced yet (earlier ones are)."
+    )
+
+    def __str__(self) -> str:
+        return f"due articles: look after {self.look_after:%Y-%m-%d %H:%M:%S}"
+
+
 def generate_secret() -> str:
     return secrets.token_hex(32)
 

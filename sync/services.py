@@ -17,7 +17,8 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles import roles
@@ -30,6 +31,7 @@ from .models import (
     ChangeAction,
     ChangeEvent,
     DeliveryStatus,
+    DueCheck,
     ObjectKind,
     PublicState,
     SyncLock,
@@ -74,12 +76,44 @@ def changes_reconcile() -> list[ChangeEvent]:
     return _emit(set(current) | set(previous), current, previous)
 
 
-def changes_publish_due() -> list[ChangeEvent]:
-    """Record scheduled articles whose publish time has passed (cheap when there are none)."""
-    announced = PublicState.objects.filter(kind=ObjectKind.ARTICLE).values("object_id")
-    due = Article.objects.published().exclude(pk__in=announced).order_by()
+# How far before the time of a look the next one starts: for an article published (not
+# scheduled) by a transaction that committed after a look and whose own recording failed, and
+# for clocks a little apart between servers. The hourly reconcile covers anything older.
+DUE_OVERLAP = dt.timedelta(minutes=10)
+_EVER = dt.datetime(1, 1, 2, tzinfo=dt.UTC)  # before any publication: no DueCheck row yet
+
+
+def changes_publish_due(*, advance: bool = True) -> list[ChangeEvent]:
+    """Record scheduled articles whose publish time has passed (cheap when there are none).
+
+    Only articles published after ``DueCheck.look_after`` are compared with the feed's state
+    (all of them until the row exists), so the cost follows recent publications, not the
+    number of articles. ``advance`` moves the row up to this look once what came due is
+    recorded; the feed read passes ``False`` so that reading stays free of writes unless it
+    recorded something (the minutely task advances it).
+    """
+    now = timezone.now()
+    look_after = Subquery(DueCheck.objects.filter(pk=1).values("look_after")[:1])
+    # NOT EXISTS, probed per candidate through the unique (kind, object_id) index; NOT IN
+    # would hash every announced article whenever there is a candidate at all.
+    announced = PublicState.objects.filter(kind=ObjectKind.ARTICLE, object_id=OuterRef("pk"))
+    due = (
+        Article.objects.published()
+        .filter(published_at__gt=Coalesce(look_after, Value(_EVER)))
+        .exclude(Exists(announced))
+        .order_by()
+    )
     ids = list(due.values_list("pk", flat=True))
-    return changes_record(keys={(ObjectKind.ARTICLE, pk) for pk in ids}) if ids else []
+    events = changes_record(keys={(ObjectKind.ARTICLE, pk) for pk in ids}) if ids else []
+    if advance or events:  # not before the recording: an error above leaves the row alone
+        _due_look_after(now - DUE_OVERLAP)
+    return events
+
+
+def _due_look_after(when: dt.datetime) -> None:
+    if not DueCheck.objects.filter(pk=1, look_after__lt=when).update(look_after=when):
+        # No row yet (or a later one, which stays): create it unless another process did.
+        DueCheck.objects.bulk_create([DueCheck(pk=1, look_after=when)], ignore_conflicts=True)
 
 
 def _states(grouped: dict[str, set[int]]) -> dict[Key, PublicState]:

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from coverage_site.rest.filters import (
     AmountFilter,
+    ChoicesFilter,
     IdChoiceFilter,
     QFilter,
     SearchFilter,
@@ -62,8 +63,8 @@ class ClaimFilter(StrictFilterSet):
     entity = _entity_choice("Entity slug: claims about it or spoken by it.", method="filter_entity")
     subject = _entity_choice("Entity slug: claims about it.", method="filter_subject")
     speaker = _entity_choice("Entity slug: claims it made.", field_name="speaker")
-    kind = django_filters.MultipleChoiceFilter(choices=ClaimKind.choices, help_text="Claim kind.")
-    status = django_filters.MultipleChoiceFilter(
+    kind = ChoicesFilter(choices=ClaimKind.choices, help_text="Claim kind.")
+    status = ChoicesFilter(
         choices=VerificationStatus.choices, help_text="Verification status, e.g. verified."
     )
     unit = django_filters.CharFilter(
@@ -129,7 +130,7 @@ class ArticleFilter(StrictFilterSet):
     published_to = django_filters.DateFilter(
         field_name="published_at", lookup_expr="date__lte", help_text="Published on or before."
     )
-    status = django_filters.MultipleChoiceFilter(
+    status = ChoicesFilter(
         choices=ArticleStatus.choices,
         help_text="Workflow status; only staff see anything but published articles.",
     )

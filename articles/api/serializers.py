@@ -15,6 +15,7 @@ from coverage_site.rest.query import Shape
 from coverage_site.rest.serializers import (
     ApiURLField,
     ExpandableField,
+    FastReadMixin,
     PageURLField,
     ShapedMixin,
 )
@@ -63,7 +64,7 @@ class SourceSerializer(ShapedMixin, serializers.ModelSerializer):
         ]
 
 
-class AppearanceSerializer(serializers.ModelSerializer):
+class AppearanceSerializer(FastReadMixin, serializers.ModelSerializer):
     """Where a claim appears: the article (by slug), the passage, its section and place."""
 
     article = serializers.SlugRelatedField(read_only=True, slug_field="slug")
@@ -75,7 +76,7 @@ class AppearanceSerializer(serializers.ModelSerializer):
         fields = ["article", "article_title", "article_api_url", "section", "position", "passage"]
 
 
-class ClaimSummarySerializer(serializers.ModelSerializer):
+class ClaimSummarySerializer(FastReadMixin, serializers.ModelSerializer):
     """A claim embedded in an article (``expand=claims``)."""
 
     api_url = ApiURLField("api:claim-detail")
@@ -143,7 +144,7 @@ class CitationSerializer(ShapedMixin, serializers.ModelSerializer):
         fields = ["number", "source"]
 
 
-class CorrectionSerializer(serializers.ModelSerializer):
+class CorrectionSerializer(FastReadMixin, serializers.ModelSerializer):
     """A dated public correction."""
 
     class Meta:

@@ -40,6 +40,8 @@ def _visible_appearances(view) -> Prefetch:
         "appearances",
         queryset=ClaimAppearance.objects.filter(article__in=articles)
         .select_related("article")
+        # An appearance shows the article's slug and title; its text would only be transferred.
+        .defer("article__body", "article__standfirst")
         .order_by("article__published_at", "article_id", "position"),
     )
 

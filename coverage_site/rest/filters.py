@@ -46,6 +46,20 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
         super().__init__(**kwargs)
 
 
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """One or more values of a plain column (``?status=a&status=b``).
+
+    django-filter's ``MultipleChoiceFilter`` adds ``.distinct()`` by default, in case the field
+    is reached through a to-many join. On a column of the model itself no row can repeat, and
+    ``SELECT DISTINCT`` over every column (text included) makes PostgreSQL sort or hash the
+    whole filtered set before the page can be cut, so it is switched off here.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(**kwargs)
+
+
 class AmountField(forms.DecimalField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_value", AMOUNT_LIMIT)
@@ -69,6 +83,34 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     """Choose an item by identifier among those the client may see (others are a 400)."""
 
     field_class = NulFreeModelChoiceField
+
+    @property
+    def field(self):
+        """The form field, built once; with the visible items only if the parameter was given.
+
+        django-filter calls the ``queryset`` callable on every access to ``field`` (building the
+        form class, the form and validating each read it), and a visibility queryset such as
+        ``Entity.objects.public()`` takes a millisecond or more to build. A parameter left out
+        is never looked up (an empty value is ``None`` before the queryset is consulted), so
+        its field gets no queryset at all.
+        """
+        if not hasattr(self, "_field"):
+            if self._given():
+                super().field  # noqa: B018 (builds and keeps self._field)
+            else:
+                self.extra["queryset"] = None
+                super(django_filters.filters.QuerySetRequestMixin, self).field  # noqa: B018
+        return self._field
+
+    def _given(self) -> bool:
+        parent = getattr(self, "parent", None)
+        if parent is None or not parent.is_bound:
+            return True  # not answering a request (the schema, a shell): the usual field
+        name = next((n for n, f in parent.filters.items() if f is self), None)
+        if name is None:
+            return True
+        key = f"{parent.form_prefix}-{name}" if parent.form_prefix else name
+        return key in parent.data
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
-from coverage_site.rest.filters import SearchFilter, StrictFilterSet, UpdatedSinceFilter
+from coverage_site.rest.filters import (
+    ChoicesFilter,
+    SearchFilter,
+    StrictFilterSet,
+    UpdatedSinceFilter,
+)
 
 from ..models import Entity, EntityKind
 from ..search import search_entities
 
 
 class EntityFilter(StrictFilterSet):
-    kind = django_filters.MultipleChoiceFilter(
-        choices=EntityKind.choices, help_text="Entity kind; repeat for several."
-    )
+    kind = ChoicesFilter(choices=EntityKind.choices, help_text="Entity kind; repeat for several.")
     name = django_filters.CharFilter(
         method="filter_name",
         help_text="Name or alias, matched ignoring case, accents and punctuation.",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from coverage_site.rest.serializers import ApiURLField, PageURLField, ShapedMixin
+from coverage_site.rest.serializers import ApiURLField, FastReadMixin, PageURLField, ShapedMixin
 
 from ..models import Entity
 
 
-class EntitySummarySerializer(serializers.ModelSerializer):
+class EntitySummarySerializer(FastReadMixin, serializers.ModelSerializer):
     """An entity embedded in another item (``expand=speaker``)."""
 
     api_url = ApiURLField("api:entity-detail", lookup_field="slug")

@@ -18,8 +18,8 @@ from articles.services import (
     claim_update_figure,
     entity_merge,
 )
-from sync.models import ChangeEvent, PublicState
-from sync.services import changes_publish_due, changes_reconcile
+from sync.models import ChangeEvent, DueCheck, PublicState
+from sync.services import DUE_OVERLAP, changes_publish_due, changes_reconcile
 from tests.factories import EntityFactory, PersonFactory, SourceFactory
 
 from .conftest import article_with_claim
@@ -179,6 +179,33 @@ def test_scheduled_article_is_announced_when_its_time_comes(commit, an_editor, c
         ("article", article.pk),
     ]
     assert changes_publish_due() == []
+
+
+def test_due_look_only_considers_articles_published_since_the_last_one(commit, an_editor, clock):
+    """Each look records where the next one starts (less an overlap), so the catch-up costs
+    what was published lately, not every article; an article published before that and never
+    announced (its recording lost) is left to the hourly reconcile."""
+    with commit():
+        article, _claim, _source = article_with_claim()
+    with commit():
+        article_publish(article=article, by=an_editor)
+    PublicState.objects.all().delete()  # as if its recording had been lost
+    DueCheck.objects.create(pk=1, look_after=clock.now + dt.timedelta(seconds=1))
+    assert changes_publish_due() == []
+    clock.advance(hours=1)
+    assert changes_publish_due() == []
+    assert DueCheck.objects.get().look_after == clock.now - DUE_OVERLAP
+    DueCheck.objects.all().delete()  # no row: the first look compares every article
+    assert [(e.kind, e.object_id) for e in changes_publish_due()][-1] == ("article", article.pk)
+
+
+def test_feed_read_does_not_move_the_due_look(client, clock):
+    """Reading the feed looks for due articles but writes nothing when none are due."""
+    changes_publish_due()
+    before = DueCheck.objects.get().look_after
+    clock.advance(hours=1)
+    client.get("/api/v1/changes/")
+    assert DueCheck.objects.get().look_after == before
 
 
 def test_archiving_unpublishes(commit, an_editor):

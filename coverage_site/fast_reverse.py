@@ -1,0 +1,66 @@
+"""``reverse()`` for one-argument routes, at the cost of a string join after the first call.
+
+A list of 50 claims with their sources links about 250 items (API and page addresses), and
+Django's ``reverse()`` walks the resolver, the script prefix and the language for each one:
+about a tenth of the time of such a request. The address of a route with one argument is the
+same text around the argument, so it is reversed once with a stand-in value and the text kept.
+
+A value is only spliced in when ``reverse()`` would have produced exactly that text: a
+non-negative integer, or a slug when the route takes slugs (both need no percent-encoding);
+anything else goes through ``reverse()`` as before, errors included. The cache key includes the
+URLconf, the script prefix and the language, so ``override_settings(ROOT_URLCONF=...)``, a
+mounted prefix or translated routes get their own templates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
+_DIGITS = "9081726354"
+_SLUG = "zq-stand_in"
+_SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
+
+# (view_name, kwarg, urlconf, script prefix, language) -> (head, tail, takes_slugs) or None
+_templates: dict[tuple, tuple[str, str, bool] | None] = {}
+
+
+def _template(key: tuple) -> tuple[str, str, bool] | None:
+    view_name, kwarg = key[0], key[1]
+    try:
+        path = reverse(view_name, kwargs={kwarg: _DIGITS})
+    except NoReverseMatch:
+        return None
+    if path.count(_DIGITS) != 1:
+        return None
+    head, tail = path.split(_DIGITS)
+    try:
+        if reverse(view_name, kwargs={kwarg: "1"}) != f"{head}1{tail}":
+            return None
+    except NoReverseMatch:
+        return None
+    try:
+        takes_slugs = reverse(view_name, kwargs={kwarg: _SLUG}) == f"{head}{_SLUG}{tail}"
+    except NoReverseMatch:
+        takes_slugs = False
+    return head, tail, takes_slugs
+
+
+def reverse_one(view_name: str, kwarg: str, value) -> str:
+    """``reverse(view_name, kwargs={kwarg: value})``, from a cached template when it is safe."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    key = (view_name, kwarg, urlconf, get_script_prefix(), get_language())
+    try:
+        template = _templates[key]
+    except KeyError:
+        template = _templates[key] = _template(key)
+    if template is not None:
+        head, tail, takes_slugs = template
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return f"{head}{value}{tail}"
+        if takes_slugs and isinstance(value, str) and _SLUG_RE.fullmatch(value):
+            return f"{head}{value}{tail}"
+    return reverse(view_name, kwargs={kwarg: value})
