@@ -8,20 +8,18 @@ how many claims, citations or entities the article has.
 Building the page is kept cheap, as readers often get it uncached: four queries in the usual
 case (claims; sources cited or backing claims; entities mentioned or claims' subjects; the
 change-log check; history is only read when something changed after publication, see
-``changes.change_log``), and every link's path is formatted from one ``reverse()`` per kind
-of page rather than one per link.
+``changes.change_log``), and links come from ``get_absolute_url``, which formats paths from
+one ``reverse()`` per kind of page (``coverage_site/fast_reverse.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Subquery, Value
-from django.urls import reverse
 
 from entities.models import Entity, EntityKind
 from entities.structured_data import absolute_url
@@ -55,18 +53,6 @@ CLAIM_FIELDS = (
 
 def _related(relation: str, fields: tuple[str, ...]) -> list[str]:
     return [relation, *(f"{relation}__{field}" for field in fields)]
-
-
-def path_maker(viewname: str, kwarg: str, sample: str) -> Callable[[object], str]:
-    """A function giving ``reverse(viewname, kwargs={kwarg: value})`` for any value.
-
-    ``reverse()`` runs once, with ``sample`` (which must not occur in the path after the
-    value), and each value is formatted into that path: a page with a hundred links to claims,
-    entities and sources pays for three ``reverse()`` calls instead of a hundred. Meant for
-    ids and slugs, which the URL patterns take as they are (nothing to quote).
-    """
-    before, after = reverse(viewname, kwargs={kwarg: sample}).rsplit(sample, 1)
-    return lambda value: f"{before}{value}{after}"
 
 
 @dataclass(frozen=True)
@@ -192,10 +178,6 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
     ``preview=True`` is the staff preview of an unpublished article: the template then marks
     the page as a preview and keeps it out of search engines.
     """
-    claim_path = path_maker("articles:claim_detail", "pk", "0")
-    source_path = path_maker("articles:source_detail", "pk", "0")
-    entity_path = path_maker("entities:detail", "slug", "slug")
-
     appearances = _claims_in(article)
     claim_ids = [appearance.claim_id for appearance in appearances]
     citations, claim_sources = _sources_of(article, claim_ids)
@@ -227,7 +209,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
         if entity.pk not in links:
             links[entity.pk] = EntityLink(
                 entity=entity,
-                url=entity_path(entity.slug),
+                url=entity.get_absolute_url(),
                 kind_label=ENTITY_KINDS.get(entity.kind, entity.kind),
             )
         return links[entity.pk]
@@ -244,14 +226,14 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
             ClaimEntry(
                 claim=claim,
                 appearance=appearance,
-                url=claim_path(claim.pk),
+                url=claim.get_absolute_url(),
                 status_label=STATUSES.get(claim.status, claim.status),
                 kind_label=CLAIM_KINDS.get(claim.kind, claim.kind),
                 speaker=link(claim.speaker) if claim.speaker_id else None,
                 subjects=[link(subject) for subject in subjects[claim.pk]],
                 sources=[
                     SourceRef(
-                        source=source, url=source_path(source.pk), number=numbers.get(source.pk)
+                        source=source, url=source.get_absolute_url(), number=numbers.get(source.pk)
                     )
                     for source in claim_sources[claim.pk]
                 ],
@@ -275,7 +257,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
             CitationEntry(
                 number=number,
                 source=source,
-                url=source_path(source.pk),
+                url=source.get_absolute_url(),
                 marker_ids=rendered.marker_ids.get(number, []),
             )
             for number, source in citations

@@ -6,11 +6,11 @@ from http import HTTPStatus
 
 import pytest
 from django.test import Client
-from django.urls import reverse, set_script_prefix
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import ArticleStatus
-from articles.presenters import article_page_context, path_maker
+from articles.presenters import article_page_context
 from tests.factories import ArticleFactory, CorrectionNoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -256,24 +256,3 @@ def test_figures_render_in_their_stated_unit(client, summit):
     html = _text(client.get(summit.claims["budget"].get_absolute_url()))
     assert "₩10.1 trillion ($7 billion)" in html
     assert "<dt>Refers to</dt><dd>2026</dd>" in html
-
-
-@pytest.mark.parametrize("prefix", ["/", "/news0/"])
-@pytest.mark.parametrize(
-    ("viewname", "kwarg", "sample", "value"),
-    [
-        ("articles:claim_detail", "pk", "0", 1020),
-        ("articles:source_detail", "pk", "0", 7),
-        ("entities:detail", "slug", "slug", "sk-group-slug-2"),
-    ],
-)
-def test_article_page_link_paths_are_reverse_paths(prefix, viewname, kwarg, sample, value):
-    """The article page formats its links' paths from one reverse() per kind of page: the
-    same paths reverse() gives, under any script prefix."""
-    set_script_prefix(prefix)
-    try:
-        expected = reverse(viewname, kwargs={kwarg: value})
-        assert path_maker(viewname, kwarg, sample)(value) == expected
-        assert expected.startswith(prefix)
-    finally:
-        set_script_prefix("/")

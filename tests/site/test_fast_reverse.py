@@ -1,0 +1,39 @@
+"""Links built from a cached route template are exactly the paths reverse() gives."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from coverage_site.fast_reverse import reverse_one
+
+
+@pytest.mark.parametrize("prefix", ["/", "/news0/"])
+@pytest.mark.parametrize(
+    ("viewname", "kwarg", "value"),
+    [
+        ("articles:claim_detail", "pk", 1020),
+        ("articles:source_detail", "pk", 7),
+        ("articles:article_detail", "slug", "apec-ceo-summit-2025"),
+        ("entities:detail", "slug", "sk-group-slug-2"),
+    ],
+)
+def test_paths_are_reverse_paths_under_any_script_prefix(prefix, viewname, kwarg, value):
+    """The site mounted under a prefix links under that prefix, as reverse() would."""
+    set_script_prefix(prefix)
+    try:
+        expected = reverse(viewname, kwargs={kwarg: value})
+        assert reverse_one(viewname, kwarg, value) == expected
+        assert expected.startswith(prefix)
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize(
+    ("viewname", "kwarg", "value"),
+    [("articles:claim_detail", "pk", "not-a-number"), ("entities:detail", "slug", "a b/c")],
+)
+def test_values_reverse_refuses_are_still_refused(viewname, kwarg, value):
+    """Nothing reverse() would refuse is spliced into a link."""
+    with pytest.raises(NoReverseMatch):
+        reverse_one(viewname, kwarg, value)
