@@ -37,6 +37,8 @@ from .models import Article, Claim
 MAX_QUERY_LENGTH = 200
 PER_TYPE = 20
 EXCERPT_CHARS = 160
+# How many likely-best matches of each kind the search page ranks (see ``_likely_best``).
+CANDIDATES = 5 * PER_TYPE
 
 
 @dataclass
@@ -53,18 +55,27 @@ class SearchResults:
         return len(self.articles) + len(self.claims) + len(self.entities)
 
 
-def search_articles(queryset: QuerySet, query: str, *, snippets: bool = False) -> QuerySet:
-    """Articles of ``queryset`` matching ``query``; on PostgreSQL best first (``search_rank``)."""
+def search_articles(
+    queryset: QuerySet, query: str, *, snippets: bool = False, candidates: int | None = None
+) -> QuerySet:
+    """Articles of ``queryset`` matching ``query``; on PostgreSQL best first (``search_rank``).
+
+    Headline and standfirst matches come first (``head_rank``, from the small ``search_head``
+    document), then the full document's rank, then the newest. ``candidates=N`` (the search
+    page) ranks only up to 2N likely-best matches, see ``_likely_best``; without it every match
+    is ranked (the API, whose pages go on past the first).
+    """
     if not on_postgresql():
         fields = in_any_field("title", "standfirst", "body")
         return queryset.filter(Terms.parse(query).match(fields))
     search = web_query(query)
-    results = (
-        queryset.alias(document=Document())
-        .filter(document=search)
-        .annotate(search_rank=SearchRank(Document(), search))
-        .order_by("-search_rank", "-published_at", "pk")
-    )
+    results = queryset.alias(document=Document()).filter(document=search)
+    if candidates:
+        results = results.filter(pk__in=_likely_best(queryset, query, search, candidates))
+    results = results.annotate(
+        head_rank=SearchRank(Document("search_head"), search),
+        search_rank=SearchRank(Document(), search),
+    ).order_by("-head_rank", "-search_rank", "-published_at", "pk")
     if snippets:
         text = Concat("standfirst", Value("\n"), "body", output_field=TextField())
         results = results.annotate(
@@ -72,6 +83,34 @@ def search_articles(queryset: QuerySet, query: str, *, snippets: bool = False) -
             text_headline=headline(text, search),
         )
     return results
+
+
+def _likely_best(queryset: QuerySet, query: str, search, count: int) -> QuerySet:
+    """Up to ``2 * count`` article ids to rank: the ``count`` best by headline and standfirst,
+    and the ``count`` newest matching anywhere.
+
+    Ranking every match of a common word means reading thousands of full documents (TOASTed,
+    with the body); these two ``LIMIT``-ed lists need neither. The first reads the small
+    ``search_head`` document of the articles with any included word in their headline or
+    standfirst (a headline match should beat a body-only one); the second walks the
+    ``published_at`` index newest first and stops after ``count`` matches (or, for a rare word,
+    the planner takes the GIN index). An old article matching in its body only is left out when
+    more than ``count`` newer ones match: an approximation the search page accepts.
+    """
+    words = [term.replace('"', " ") for term in Terms.parse(query).include]
+    ids = queryset.order_by().values("pk")
+    newest = ids.alias(document=Document()).filter(document=search)
+    newest = newest.order_by("-published_at")[:count]  # the index's order
+    if not words:
+        return newest
+    anywhere_in_head = web_query(" or ".join(f'"{word}"' for word in words))
+    best_head = (
+        ids.alias(head=Document("search_head"))
+        .filter(head=anywhere_in_head)
+        .alias(head_rank=SearchRank(Document("search_head"), search))
+        .order_by("-head_rank", "-published_at")[:count]
+    )
+    return best_head.union(newest)
 
 
 def search_claims(
@@ -96,7 +135,9 @@ def search_claims(
 
 def search_everything(query: str) -> SearchResults:
     """Up to ``PER_TYPE`` public results of each type for ``query`` (stripped, non-empty)."""
-    articles = search_articles(Article.objects.published(), query, snippets=True)
+    articles = search_articles(
+        Article.objects.published(), query, snippets=True, candidates=CANDIDATES
+    )
     claims = search_claims(Claim.objects.published(), query, snippets=True)
     entities = search_entities(Entity.objects.public(), query, snippets=True)
     results = SearchResults(

@@ -38,10 +38,14 @@ def on_postgresql() -> bool:
 
 
 class Document(Expression):
-    """The ``search_document`` column of the queried table (PostgreSQL only, not a model
-    field, so ordinary queries never load it)."""
+    """The ``search_document`` column (or another tsvector ``column``) of the queried table
+    (PostgreSQL only, not a model field, so ordinary queries never load it)."""
 
     output_field = SearchVectorField()
+
+    def __init__(self, column: str = "search_document") -> None:
+        super().__init__()
+        self.column = column
 
     def resolve_expression(self, query=None, *args, **kwargs):
         resolved = self.copy()
@@ -50,7 +54,7 @@ class Document(Expression):
 
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias(self.alias)
-        return f"{table}.{connection.ops.quote_name('search_document')}", []
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
 
 
 def web_query(text: str) -> SearchQuery:
