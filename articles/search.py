@@ -139,7 +139,7 @@ def search_everything(query: str) -> SearchResults:
         Article.objects.published(), query, snippets=True, candidates=CANDIDATES
     )
     claims = search_claims(Claim.objects.published(), query, snippets=True)
-    entities = search_entities(Entity.objects.public(), query, snippets=True)
+    entities = search_entities(Entity.objects.public(), query, snippets=True, candidates=CANDIDATES)
     results = SearchResults(
         query=query,
         articles=list(articles.select_related("event")[:PER_TYPE]),

@@ -10,7 +10,7 @@ or ``visible_to(user)``); this module only narrows and orders them.
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import SearchRank, TrigramDistance, TrigramSimilarity
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from coverage_site.fulltext import Document, Terms, headline, on_postgresql, web_query
@@ -18,8 +18,15 @@ from coverage_site.fulltext import Document, Terms, headline, on_postgresql, web
 from .models import Entity, EntityAlias
 
 
-def search_entities(queryset: QuerySet, query: str, *, snippets: bool = False) -> QuerySet:
+def search_entities(
+    queryset: QuerySet, query: str, *, snippets: bool = False, candidates: int | None = None
+) -> QuerySet:
     """Entities of ``queryset`` matching ``query``, best first (``search_rank`` annotated).
+
+    ``candidates=N`` (the search page) keeps only the ``N`` closest names and the ``N`` closest
+    aliases among the trigram matches: a common word is trigram-similar to many names, and
+    finding the closest few through the GiST indexes (``migrations/0003_search_trigram_gist``)
+    is what keeps a misspelt query fast. Full-text matches are never capped.
 
     ``snippets=True`` also annotates ``name_headline`` and ``description_headline`` (raw
     ``ts_headline`` output on PostgreSQL; turn them into HTML with ``fulltext.safe_snippet``).
@@ -29,21 +36,25 @@ def search_entities(queryset: QuerySet, query: str, *, snippets: bool = False) -
         return queryset.filter(terms.match(_in_entity)).order_by("name", "pk")
     search = web_query(query)
     fuzzy_text = " ".join(terms.include)
-    # Each branch can use its own index (GIN on the document, trigram GIN on the names), so
-    # the candidates are found without reading every entity.
+    # Each branch can use its own index (GIN on the document, trigram GIN or, for the closest
+    # few, GiST on the names), so the candidates are found without reading every entity.
     entities, aliases = Entity.objects.order_by(), EntityAlias.objects.order_by()
-    candidates = entities.alias(document=Document()).filter(document=search).values("pk")
+    found = entities.alias(document=Document()).filter(document=search).values("pk")
     if fuzzy_text:
         similar = entities.filter(name__trigram_similar=fuzzy_text).values("pk")
         alias_similar = aliases.filter(name__trigram_similar=fuzzy_text).values("entity_id")
+        if candidates:
+            closest = TrigramDistance("name", fuzzy_text)
+            similar = similar.order_by(closest)[:candidates]
+            alias_similar = alias_similar.order_by(closest)[:candidates]
         fuzzy = similar.union(alias_similar)
         if terms.exclude:
             excluded = web_query(" or ".join(f'"{term}"' for term in terms.exclude))
             fuzzy = entities.filter(pk__in=fuzzy).alias(document=Document())
             fuzzy = fuzzy.exclude(document=excluded).values("pk")
-        candidates = candidates.union(fuzzy)
+        found = found.union(fuzzy)
     results = (
-        queryset.filter(pk__in=candidates)
+        queryset.filter(pk__in=found)
         .annotate(
             search_rank=SearchRank(Document(), search) + TrigramSimilarity("name", fuzzy_text)
         )
