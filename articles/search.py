@@ -39,6 +39,7 @@ PER_TYPE = 20
 EXCERPT_CHARS = 160
 # How many likely-best matches of each kind the search page ranks (see ``_likely_best``).
 CANDIDATES = 5 * PER_TYPE
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
 
 
 @dataclass
@@ -114,16 +115,35 @@ def _likely_best(queryset: QuerySet, query: str, search, count: int) -> QuerySet
 
 
 def search_claims(
-    queryset: QuerySet, query: str, *, ranked: bool = True, snippets: bool = False
+    queryset: QuerySet,
+    query: str,
+    *,
+    ranked: bool = True,
+    snippets: bool = False,
+    candidates: int | None = None,
 ) -> QuerySet:
     """Claims of ``queryset`` whose wording or speaker's name match ``query``.
 
     ``ranked=False`` keeps the caller's order (the API's cursor pages need a stable one).
+    ``candidates=N`` (the search page) ranks only the ``N`` newest matches, and the ``N`` newest
+    with every word asked for (so ``a or b`` still puts claims with both first): a common word
+    matches thousands of claims, and ranking them all was most of the page's time.
     """
     if not on_postgresql():
         return queryset.filter(Terms.parse(query).match(_in_claim))
     search = web_query(query)
     results = queryset.alias(document=Document()).filter(document=search)
+    if candidates:
+        ids = queryset.order_by().alias(document=Document()).values("pk")
+        likely = ids.filter(document=search).order_by("-pk")[:candidates]
+        words = [term.replace('"', " ") for term in Terms.parse(query).include]
+        if len(words) > 1 and _OR.search(query):
+            # Not narrowed to ``queryset``: checking visibility claim by claim for every
+            # such match costs more than the few invisible ones, dropped below, save.
+            every_word = web_query(" ".join(f'"{word}"' for word in words))
+            with_all = Claim.objects.alias(document=Document()).filter(document=every_word)
+            likely = likely.union(with_all.order_by("-pk").values("pk")[:candidates])
+        results = results.filter(pk__in=likely)
     if ranked:
         results = results.annotate(search_rank=SearchRank(Document(), search)).order_by(
             "-search_rank", "pk"
@@ -138,7 +158,7 @@ def search_everything(query: str) -> SearchResults:
     articles = search_articles(
         Article.objects.published(), query, snippets=True, candidates=CANDIDATES
     )
-    claims = search_claims(Claim.objects.published(), query, snippets=True)
+    claims = search_claims(Claim.objects.published(), query, snippets=True, candidates=CANDIDATES)
     entities = search_entities(Entity.objects.public(), query, snippets=True, candidates=CANDIDATES)
     results = SearchResults(
         query=query,
