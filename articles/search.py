@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import Exists, F, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 
 from coverage_site.fulltext import (
     Document,
@@ -39,6 +39,7 @@ PER_TYPE = 20
 EXCERPT_CHARS = 160
 # How many likely-best matches of each kind the search page ranks (see ``_likely_best``).
 CANDIDATES = 5 * PER_TYPE
+RECENT_CLAIMS = 5000
 _OR = re.compile(r"\bor\b", re.IGNORECASE)
 
 
@@ -134,8 +135,7 @@ def search_claims(
     search = web_query(query)
     results = queryset.alias(document=Document()).filter(document=search)
     if candidates:
-        ids = queryset.order_by().alias(document=Document()).values("pk")
-        likely = ids.filter(document=search).order_by("-pk")[:candidates]
+        likely = _recent_claims(queryset, search, candidates)
         words = [term.replace('"', " ") for term in Terms.parse(query).include]
         if len(words) > 1 and _OR.search(query):
             # Not narrowed to ``queryset``: checking visibility claim by claim for every
@@ -151,6 +151,22 @@ def search_claims(
     if snippets:
         results = results.annotate(text_headline=headline("text", search, whole=True))
     return results
+
+
+def _recent_claims(queryset: QuerySet, search, count: int) -> QuerySet:
+    """Ids of up to ``count`` newest matching claims of ``queryset``, found cheaply whether a
+    word is common or absent.
+
+    Walking the primary key newest first stops early for a common word, but reads every claim
+    when nothing matches (the planner cannot tell a typo from a rare word). So the walk is
+    bounded to the newest ``RECENT_CLAIMS`` claims; only if it finds fewer than ``count`` does
+    the GIN index look through the rest (a one-time filter in the plan: never run otherwise).
+    """
+    ids = queryset.order_by().alias(document=Document()).filter(document=search).values("pk")
+    floor = Claim.objects.order_by("-pk").values("pk")[RECENT_CLAIMS : RECENT_CLAIMS + 1]
+    recent = ids.filter(pk__gte=Coalesce(Subquery(floor), 0)).order_by("-pk")
+    older = ids.filter(~Exists(recent[count - 1 : count]))
+    return recent[:count].union(older.order_by(-F("pk"))[:count])
 
 
 def search_everything(query: str) -> SearchResults:

@@ -136,6 +136,23 @@ def test_gin_and_trigram_indexes_are_used(db):
         assert index in plan
 
 
+def test_search_page_ranks_few_candidates_but_keeps_headlines_first(db):
+    """The page ranks only likely-best candidates (headline/standfirst matches, the newest,
+    the closest names through the GiST trigram indexes) and still puts headlines first."""
+    headline = PublishedArticleFactory(title="Ulsan plant opens", body="Opened.")
+    for _ in range(4):
+        PublishedArticleFactory(title="Other", body="Ulsan news.")
+    found = search_articles(Article.objects.published(), "Ulsan", candidates=2)
+    assert list(found)[0] == headline
+    assert search_everything("Ulsan").articles[0] == headline
+    plan = _plan(search_entities(Entity.objects.all(), "SK Hinix", candidates=5))
+    for index in ("entities_entity_name_trgm_gist", "entities_entityalias_name_trgm_gist"):
+        assert index in plan
+    claim = ClaimFactory(text="Ulsan will grow.")
+    ClaimAppearanceFactory(claim=claim, article=headline)
+    assert list(search_claims(Claim.objects.published(), "ulsan", candidates=2)) == [claim]
+
+
 def test_api_q_uses_the_same_search(client, db):
     """The API's ``q``: web-search syntax, typos for entities, best matches first."""
     _public(EntityFactory(name="SK hynix", slug="sk-hynix"))
