@@ -333,6 +333,17 @@ class ClaimQuerySet(models.QuerySet):
             | Exists(Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity=inner))
         )
 
+    def involving_by_ids(self, entity) -> ClaimQuerySet:
+        """The claims ``involving()`` selects, found by their ids: a UNION of the speaker and
+        subject index lookups. For counting or aggregating every claim of an entity: with
+        ``involving()``'s OR, PostgreSQL scans every claim and hashes every published
+        appearance (over 300 ms, half of it JIT compilation, for an entity with 5,000 claims
+        in 100,000). For one ordered page keep ``involving()``: the OR is then tested row by
+        row while walking an index in order, which stops after the page."""
+        spoken = Claim.objects.filter(speaker=entity).order_by().values("pk")
+        about = Claim.subjects.through.objects.filter(entity=entity).values("claim_id")
+        return self.filter(pk__in=spoken.union(about, all=True))
+
     def about(self, entity) -> ClaimQuerySet:
         """Claims whose subjects include ``entity``."""
         return self.filter(
