@@ -89,10 +89,10 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article_model = apps.get_model("articles", "Article")
     claim_model = apps.get_model("articles", "Claim")
     aliases = list(entity.aliases.all())
-    published = claim_model.objects.published()
-    # Counting and ranking read every claim: ids first. The page walks the newest claims.
-    all_claims = published.involving_by_ids(entity)
-    status_counts = _status_counts(all_claims)
+    # ``involving_by_ids()``: the entity's claims and articles are looked up by id, so the
+    # cost follows how many it has, not how many the site has.
+    claims = claim_model.objects.published().involving_by_ids(entity)
+    status_counts = _status_counts(claims)
     total = sum(count for _, _, count in status_counts)
     context: dict[str, Any] = {
         "entity": entity,
@@ -100,11 +100,11 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "relations": _relations(entity),
         "status_counts": status_counts,
         "claim_count": total,
-        "page_obj": _claims_page(published.involving(entity), total, request.GET.get("page")),
-        "figure_claims": _chart_figures(all_claims),
+        "page_obj": _claims_page(claims, total, request.GET.get("page")),
+        "figure_claims": _chart_figures(claims),
         "articles": list(
             article_model.objects.published()
-            .involving(entity)
+            .involving_by_ids(entity)
             .select_related("event")[:ARTICLES_SHOWN]
         ),
         "canonical_url": absolute_url(entity.get_absolute_url()),

@@ -181,3 +181,16 @@ def test_claim_made_by_and_about_the_entity_counts_once(client, summit):
     html = _page(client, summit.sk_group)
     assert "2 published claims" in html
     assert _claim_texts(html).count(claim.text) == 1
+
+
+@pytest.mark.parametrize("name", ["event", "sk_group", "aws", "chey", "government"])
+def test_lookup_by_ids_finds_what_involving_finds(summit, name):
+    """The entity page's id lookups select exactly the claims and articles ``involving()``
+    does, for an event, subjects, a speaker, hidden content included in the data."""
+    from articles.models import Article, Claim
+
+    entity = getattr(summit, name)
+    for model in (Claim, Article):
+        for base in (model.objects.all(), model.objects.published()):
+            expected = sorted(base.involving(entity).values_list("pk", flat=True))
+            assert sorted(base.involving_by_ids(entity).values_list("pk", flat=True)) == expected
