@@ -15,7 +15,18 @@ from typing import Any
 
 from django.apps import apps
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -50,12 +61,32 @@ def _relations(entity: Entity) -> list[EntityRelation]:
     )
 
 
-def _status_counts(claims: QuerySet) -> list[tuple[str, str, int]]:
+def _status_counts(claims: QuerySet) -> tuple[list[tuple[str, str, int]], int]:
     """(status, label, count) for each verification status the claims have, in the order
-    the statuses are defined. One aggregate query."""
-    status_field = apps.get_model("articles", "Claim")._meta.get_field("status")
-    found = dict(claims.values_list("status").annotate(Count("pk")).order_by())
-    return [(value, label, found[value]) for value, label in status_field.choices if value in found]
+    the statuses are defined; and the highest claim id on the site, a cheap stand-in for how
+    many claims it has (see ``_walk_is_cheaper``), read by the same query."""
+    claim_model = apps.get_model("articles", "Claim")
+    highest_id = Subquery(claim_model.objects.order_by("-pk").values("pk")[:1])
+    rows = claims.values_list("status").annotate(Count("pk"), site_size=highest_id).order_by()
+    found = {status: (count, site_size) for status, count, site_size in rows}
+    status_field = claim_model._meta.get_field("status")
+    counts = [
+        (value, label, found[value][0]) for value, label in status_field.choices if value in found
+    ]
+    return counts, max((site_size or 0 for _, site_size in found.values()), default=0)
+
+
+def _walk_is_cheaper(matching: int, site_size: int, wanted: int) -> bool:
+    """Whether the newest ``wanted`` of an entity's claims (or articles) are found faster by
+    walking the site's newest rows and testing each (``involving()``) than by looking up all
+    of the entity's rows by id (``involving_by_ids()``).
+
+    Walking tests about ``wanted * site_size / matching`` rows, the lookup ``matching``. Only
+    an entity in a large share of the coverage gains: the busiest of the full benchmark data
+    (4,755 of 100,000 claims) reads 5,000 buffers for its first page instead of 46,000, while
+    an entity with 48 claims would read 38,000 instead of 500 (half a million for articles).
+    """
+    return matching * matching > wanted * site_size
 
 
 def _chart_figures(claims: QuerySet) -> list:
@@ -73,14 +104,19 @@ def _chart_figures(claims: QuerySet) -> list:
     return list(ranked.filter(chart_rank__lte=FIGURES_PER_CHART).order_by("pk"))
 
 
-def _claims_page(claims: QuerySet, total: int, number: str | None) -> Page:
-    """One page of the claims, most recently updated first (the explorer's default order).
+def _claims_page(
+    by_ids: QuerySet, walk: QuerySet, total: int, site_size: int, number: str | None
+) -> Page:
+    """One page of the claims, most recently updated first (the explorer's default order),
+    read whichever way ``_walk_is_cheaper`` says (both select the same claims).
 
     The paginator is given the count the status counts already summed, which spares it a
     COUNT query over every claim."""
+    numbered = Paginator(range(total), CLAIMS_PER_PAGE).get_page(number)  # no query
+    claims = walk if _walk_is_cheaper(total, site_size, numbered.end_index()) else by_ids
     paginator = Paginator(claims.for_listing().order_by("-updated_at", "pk"), CLAIMS_PER_PAGE)
     paginator.count = total  # a cached_property: setting it replaces the COUNT query
-    return paginator.get_page(number)
+    return paginator.page(numbered.number)
 
 
 @require_safe
@@ -89,24 +125,27 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article_model = apps.get_model("articles", "Article")
     claim_model = apps.get_model("articles", "Claim")
     aliases = list(entity.aliases.all())
-    # ``involving_by_ids()``: the entity's claims and articles are looked up by id, so the
-    # cost follows how many it has, not how many the site has.
-    claims = claim_model.objects.published().involving_by_ids(entity)
-    status_counts = _status_counts(claims)
+    published = claim_model.objects.published()
+    claims = published.involving_by_ids(entity)
+    status_counts, site_size = _status_counts(claims)
     total = sum(count for _, _, count in status_counts)
+    articles = article_model.objects.published().select_related("event")
+    # An entity's share of the articles is at least about its share of the claims.
+    if _walk_is_cheaper(total, site_size, ARTICLES_SHOWN):
+        articles = articles.involving(entity)
+    else:
+        articles = articles.involving_by_ids(entity)
     context: dict[str, Any] = {
         "entity": entity,
         "aliases": aliases,
         "relations": _relations(entity),
         "status_counts": status_counts,
         "claim_count": total,
-        "page_obj": _claims_page(claims, total, request.GET.get("page")),
-        "figure_claims": _chart_figures(claims),
-        "articles": list(
-            article_model.objects.published()
-            .involving_by_ids(entity)
-            .select_related("event")[:ARTICLES_SHOWN]
+        "page_obj": _claims_page(
+            claims, published.involving(entity), total, site_size, request.GET.get("page")
         ),
+        "figure_claims": _chart_figures(claims),
+        "articles": list(articles[:ARTICLES_SHOWN]),
         "canonical_url": absolute_url(entity.get_absolute_url()),
         "json_ld": entity_json_ld(entity, aliases=[alias.name for alias in aliases]),
     }
