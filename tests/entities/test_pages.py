@@ -194,3 +194,21 @@ def test_lookup_by_ids_finds_what_involving_finds(summit, name):
         for base in (model.objects.all(), model.objects.published()):
             expected = sorted(base.involving(entity).values_list("pk", flat=True))
             assert sorted(base.involving_by_ids(entity).values_list("pk", flat=True)) == expected
+
+
+@pytest.mark.parametrize("walk", [True, False], ids=["walking newest rows", "by ids"])
+def test_same_claims_and_articles_whichever_lookup_the_page_picks(client, db, monkeypatch, walk):
+    """The page picks how to find the newest claims and articles by the entity's share of the
+    coverage; either way a reader sees the same claims on each page and the same articles."""
+    from entities import views
+
+    content = build_summit(extra_claims=30)
+    url = content.sk_group.get_absolute_url()
+    monkeypatch.setattr(views, "_walk_is_cheaper", lambda *args: walk)
+    pages = [client.get(f"{url}?page={n}").content.decode() for n in (1, 2)]
+    expected = {content.claims["investment"].text} | {c.text for c in content.extra_claims}
+    assert [len(_claim_texts(html)) for html in pages] == [25, 6]
+    assert {text for html in pages for text in _claim_texts(html)} == expected
+    coverage = pages[0].split('id="articles-heading"', 1)[1]
+    assert content.article.title in coverage
+    assert "EMBARGOED" not in coverage
