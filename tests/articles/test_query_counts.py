@@ -17,8 +17,8 @@ PAGES = {
     # (see articles/presenters.py).
     "article": (lambda c: c.article.get_absolute_url(), 5),
     "claim": (lambda c: c.claims["investment"].get_absolute_url(), 5),
-    "entity (subject)": (lambda c: c.sk_group.get_absolute_url(), 7),
-    "entity (speaker)": (lambda c: c.chey.get_absolute_url(), 7),
+    "entity (subject)": (lambda c: c.sk_group.get_absolute_url(), 9),
+    "entity (speaker)": (lambda c: c.chey.get_absolute_url(), 9),
     "source": (lambda c: c.source.get_absolute_url(), 5),
     "claims explorer": (lambda c: "/claims/", 7),
     "claims explorer, filtered and sorted": (

@@ -18,6 +18,7 @@ PAGE_TYPES = {
     "article": lambda c: c.article.get_absolute_url(),
     "claim": lambda c: c.claims["investment"].get_absolute_url(),
     "entity": lambda c: c.government.get_absolute_url(),
+    "entity-busy": lambda c: c.sk_group.get_absolute_url() + "?page=2",
     "source": lambda c: c.source.get_absolute_url(),
     "claims-explorer": lambda c: "/claims/?unit=USD",
     "pledge-tracker": lambda c: "/pledges/",
@@ -43,7 +44,7 @@ def _describe(violations: list[dict]) -> str:
 @pytest.mark.parametrize("name", list(PAGE_TYPES))
 def test_page_type_in_chromium(live_server, page, screenshot, name):
     """Loads without console errors, passes axe, fits a phone; desktop and phone screenshots."""
-    content = build_summit()
+    content = build_summit(extra_claims=30 if name == "entity-busy" else 0)
     CorrectionNoteFactory(article=content.article)
     problems: list[str] = []
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))

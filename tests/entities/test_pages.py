@@ -1,8 +1,13 @@
 """The entity page: what it is, aliases, relations, claims by status, coverage, figures."""
 
+import re
 from http import HTTPStatus
 
 import pytest
+
+from articles.models import ArticleStatus
+from tests.content import build_summit
+from tests.factories import ArticleFactory, ClaimAppearanceFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +41,19 @@ def test_relations_read_both_ways_with_their_source(client, summit):
     assert 'href="/entities/sk-group/">SK Group</a>' in _page(client, summit.chey)
 
 
-def test_claims_are_grouped_by_status(client, summit):
-    """Claims where the entity is speaker or subject, under a heading per status."""
+def test_claims_are_counted_by_status(client, summit):
+    """Claims where the entity is speaker or subject are listed, with a count for each
+    status they have, linked to the explorer filtered by entity and status."""
     html = _page(client, summit.government)
     assert 'id="claims-unverified"' in html
+    assert "2 published claims" in html
     assert summit.claims["budget"].text in html
     assert summit.claims["gpus"].text in html
     assert summit.claims["investment"].text not in html
     sk = _page(client, summit.sk_group)
     assert 'id="claims-verified"' in sk
     assert 'id="claims-disputed"' not in sk
+    assert 'href="/claims/?entity=sk-group&amp;status=verified"' in sk
 
 
 def test_speaker_page_lists_what_they_said(client, summit):
@@ -83,3 +91,124 @@ def test_relation_source_known_only_through_it_is_not_linked(client, summit):
     assert "is partner of" in " ".join(html.split())
     assert "Internal briefing note" not in html
     assert private.get_absolute_url() not in html
+
+
+def _claim_texts(html: str) -> list[str]:
+    """The wording of each claim card in the page's claim list, in order."""
+    listing = html.split('id="latest-claims-heading"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<p class="claim-text"><a href="[^"]+">([^<]+)</a>', listing)
+
+
+def _number(html: str, pattern: str) -> int:
+    match = re.search(pattern, " ".join(html.split()))
+    assert match, pattern
+    return int(match.group(1))
+
+
+def test_busy_entity_is_counted_in_full_and_listed_page_by_page(client, db):
+    """31 claims about SK Group: the counts cover all 31, the page lists 25 and links to
+    page 2, which lists the other 6; together they are every claim, each once."""
+    content = build_summit(extra_claims=30)
+    url = content.sk_group.get_absolute_url()
+    first = _page(client, content.sk_group)
+    assert "31 published claims" in first
+    assert _number(first, r'id="claims-unverified">.*?</span> (\d+) claims') == 30
+    assert _number(first, r'id="claims-verified">.*?</span> (\d+) claim') == 1
+    assert "Page 1 of 2" in first
+    assert 'href="?page=2" rel="next"' in first
+    second_response = client.get(f"{url}?page=2")
+    assert second_response.status_code == HTTPStatus.OK
+    second = second_response.content.decode()
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
+    assert "<title>SK Group, claims page 2 — Summit Coverage</title>" in second
+    page_one, page_two = _claim_texts(first), _claim_texts(second)
+    assert (len(page_one), len(page_two)) == (25, 6)
+    expected = {content.claims["investment"].text} | {c.text for c in content.extra_claims}
+    assert set(page_one) | set(page_two) == expected
+    assert not set(page_one) & set(page_two)
+
+
+def test_page_number_out_of_range_shows_the_last_page(client, db):
+    """A stale or mistyped page number still answers with claims, not an error."""
+    content = build_summit(extra_claims=30)
+    url = content.sk_group.get_absolute_url()
+    for page in ("99", "abc"):
+        response = client.get(f"{url}?page={page}")
+        assert response.status_code == HTTPStatus.OK
+        assert _claim_texts(response.content.decode())
+
+
+def test_see_all_link_opens_the_explorer_with_the_same_claims(client, db):
+    """“See all 31 claims” opens the explorer filtered by the entity, which finds 31."""
+    content = build_summit(extra_claims=30)
+    html = _page(client, content.sk_group)
+    assert "See all 31 claims about SK Group in the claims explorer" in html
+    assert 'href="/claims/?entity=sk-group"' in html
+    explorer = client.get("/claims/?entity=sk-group").content.decode()
+    assert "31 claims, page 1 of 2" in explorer
+    verified = client.get("/claims/?entity=sk-group&status=verified").content.decode()
+    assert "1 claim." in verified
+
+
+def test_claims_outside_published_articles_are_not_counted(client, summit):
+    """A claim about the entity that appears only in a draft is neither counted nor listed."""
+    draft = ArticleFactory(status=ArticleStatus.DRAFT, published_at=None)
+    hidden = ClaimFactory(text="Draft-only claim about SK Group.")
+    hidden.subjects.add(summit.sk_group)
+    ClaimAppearanceFactory(claim=hidden, article=draft)
+    html = _page(client, summit.sk_group)
+    assert "1 published claim," in html
+    assert hidden.text not in html
+    assert 'id="claims-unverified"' not in html
+
+
+def test_charts_keep_the_largest_figures_of_a_busy_entity(client, db):
+    """With 31 dollar figures the chart shows the 12 largest, largest first."""
+    content = build_summit(extra_claims=30)
+    html = _page(client, content.sk_group)
+    figures = html.split('id="figures-heading"', 1)[1].split('id="articles-heading"', 1)[0]
+    table = figures.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"Partner company (\d+) commits", table)
+    assert rows == [str(n) for n in range(29, 17, -1)]
+    assert content.claims["investment"].text not in table  # $5 billion is 24th largest
+
+
+def test_claim_made_by_and_about_the_entity_counts_once(client, summit):
+    """SK Group speaking about itself: one claim, counted and listed once."""
+    claim = ClaimFactory(text="SK Group says SK Group leads in AI memory.", speaker=summit.sk_group)
+    claim.subjects.add(summit.sk_group)
+    ClaimAppearanceFactory(claim=claim, article=summit.article)
+    html = _page(client, summit.sk_group)
+    assert "2 published claims" in html
+    assert _claim_texts(html).count(claim.text) == 1
+
+
+@pytest.mark.parametrize("name", ["event", "sk_group", "aws", "chey", "government"])
+def test_lookup_by_ids_finds_what_involving_finds(summit, name):
+    """The entity page's id lookups select exactly the claims and articles ``involving()``
+    does, for an event, subjects, a speaker, hidden content included in the data."""
+    from articles.models import Article, Claim
+
+    entity = getattr(summit, name)
+    for model in (Claim, Article):
+        for base in (model.objects.all(), model.objects.published()):
+            expected = sorted(base.involving(entity).values_list("pk", flat=True))
+            assert sorted(base.involving_by_ids(entity).values_list("pk", flat=True)) == expected
+
+
+@pytest.mark.parametrize("walk", [True, False], ids=["walking newest rows", "by ids"])
+def test_same_claims_and_articles_whichever_lookup_the_page_picks(client, db, monkeypatch, walk):
+    """The page picks how to find the newest claims and articles by the entity's share of the
+    coverage; either way a reader sees the same claims on each page and the same articles."""
+    from entities import views
+
+    content = build_summit(extra_claims=30)
+    url = content.sk_group.get_absolute_url()
+    monkeypatch.setattr(views, "_walk_is_cheaper", lambda *args: walk)
+    pages = [client.get(f"{url}?page={n}").content.decode() for n in (1, 2)]
+    expected = {content.claims["investment"].text} | {c.text for c in content.extra_claims}
+    assert [len(_claim_texts(html)) for html in pages] == [25, 6]
+    assert {text for html in pages for text in _claim_texts(html)} == expected
+    coverage = pages[0].split('id="articles-heading"', 1)[1]
+    assert content.article.title in coverage
+    assert "EMBARGOED" not in coverage

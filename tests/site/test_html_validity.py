@@ -96,6 +96,23 @@ def test_every_page_type_is_valid_html(summit, tmp_path):
     )
 
 
+def test_busy_entity_pages_are_valid_html(db, tmp_path):
+    """An entity with more claims than one page: its status counts, claim page and page links."""
+    from tests.content import build_summit
+
+    content = build_summit(extra_claims=30)
+    client = Client()
+    files = []
+    for page in ("1", "2"):
+        response = client.get(f"{content.sk_group.get_absolute_url()}?page={page}")
+        assert response.status_code == HTTPStatus.OK
+        assert b'class="pagination"' in response.content
+        files.append(tmp_path / f"entity-page-{page}.html")
+        files[-1].write_bytes(response.content)
+    errors = _validate(files)
+    assert errors == [], "\n".join(f"{e.get('lastLine')}: {e['message']}" for e in errors)
+
+
 def test_the_checker_catches_invalid_html(tmp_path):
     """The check can fail: a page with a duplicate id and a stray end tag is reported."""
     bad = tmp_path / "bad.html"
