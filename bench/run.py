@@ -204,10 +204,13 @@ def measure(server: Server, endpoint: Endpoint, manifest: dict, size: str, args)
     warm, measured = (urls[:SAMPLE_URLS], urls[SAMPLE_URLS:]) if endpoint.rotate else (urls, urls)
     if not measured:
         return {**result, "note": "no public article to request"}
-    status, _ = load.fetch(server.base + warm[0])
-    if status == 200:
-        repeat = (warm[1:] or warm) if endpoint.rotate else warm * 10  # after the first request
-        status, queries = load.sample(server.base, repeat)
+    try:
+        status, _ = load.fetch(server.base + warm[0])
+        if status == 200:
+            repeat = (warm[1:] or warm) if endpoint.rotate else warm * 10  # after the first
+            status, queries = load.sample(server.base, repeat)
+    except TimeoutError:
+        return {**result, "note": "a request took over 30 s; not measured"}
     result["status"] = status
     if status != 200:
         note = report.NOT_AVAILABLE if status == 404 else f"answered {status}; not measured"
