@@ -5,8 +5,8 @@ article's slug), ``{busy_entity}`` (the entity about one claim in twenty) and ``
 Every endpoint is measured twice: ``cached=False`` on a server with the public cache turned off
 (``PUBLIC_CACHE_SECONDS=0``), the cost of a page a reader asks for first, after an editor's
 change or on a cache outage; ``cached=True`` on a server with the cache on, where after the first
-request the same URL is a cache hit. ``rotate=True`` sends every request to a different public
-article, each one once (so even a cache could not answer it).
+request the same URL is a cache hit. ``rotate=True`` sends each request to the next public
+article in turn (many pages measured, not one page over and over).
 ``target`` is the least share of the bare view's requests/s the endpoint should reach.
 An endpoint that answers 404 is reported as "endpoint not available (404)" and skipped.
 """

@@ -180,7 +180,7 @@ class Server:
 
 
 def expand(endpoint: Endpoint, manifest: dict) -> list[str]:
-    """The URLs an endpoint is measured on: each public article once, or one URL."""
+    """The URLs an endpoint is measured on: every public article in turn, or one URL."""
     values = {"busy_entity": manifest["busy_entity"], "search_term": manifest["search_term"]}
     slugs = manifest["public_article_slugs"]
     if endpoint.rotate:
@@ -215,14 +215,13 @@ def measure(server: Server, endpoint: Endpoint, manifest: dict, size: str, args)
     if status != 200:
         note = report.NOT_AVAILABLE if status == 404 else f"answered {status}; not measured"
         return {**result, "note": note}
-    load.run_wrk(server.base, warm, seconds=args.warmup, connections=args.connections, once=False)
+    load.run_wrk(server.base, warm, seconds=args.warmup, connections=args.connections)
     with load.MemorySampler(server.process.pid) as memory:
         figures = load.run_wrk(
             server.base,
             measured,
             seconds=args.seconds,
             connections=args.connections,
-            once=endpoint.rotate,
         )
     result.update(figures, available=True, queries_per_request=queries)
     result["peak_worker_rss_mb"] = memory.peak_mb
@@ -236,7 +235,7 @@ def _note(endpoint: Endpoint, result: dict) -> str:
     if endpoint.cached and result["queries_per_request"]:
         notes.append(f"not served from the cache: {result['queries_per_request']:.0f} queries")
     if endpoint.rotate:
-        notes.append(f"{result['distinct_urls']:,} pages, each requested once")
+        notes.append(f"{result['distinct_urls']:,} pages in turn")
     if result["non_2xx"] or result["socket_errors"]:
         notes.append(f"{result['non_2xx']} non-2xx, {result['socket_errors']} socket errors")
     return "; ".join(notes)
