@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+
+from coverage_site.fast_reverse import reverse_one
 
 PLURALS = {"article": "articles", "claim": "claims", "entity": "entities", "source": "sources"}
 # The REST API addresses articles and entities by slug, claims and sources by id.
@@ -15,7 +17,7 @@ def api_url(kind: str, payload: dict) -> str:
     key = "slug" if kind in BY_SLUG else "pk"
     value = payload["slug"] if kind in BY_SLUG else payload["id"]
     try:
-        return reverse(f"api:{kind}-detail", kwargs={key: value})
+        return reverse_one(f"api:{kind}-detail", key, value)
     except NoReverseMatch:
         return f"/api/v1/{PLURALS[kind]}/{value}/"
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from coverage_site.rest.serializers import _absolute
+
 from ..links import api_url
 from ..models import EVENT_TYPES, ChangeEvent, ObjectKind, WebhookDelivery, WebhookEndpoint
 
@@ -58,9 +60,21 @@ class ChangeEventSerializer(serializers.ModelSerializer):
     def get_api_url(self, event: ChangeEvent) -> str | None:
         if event.is_tombstone:
             return None
-        request = self.context.get("request")
-        path = api_url(event.kind, event.payload)
-        return request.build_absolute_uri(path) if request else path
+        return _absolute(self.context, api_url(event.kind, event.payload))
+
+    def to_representation(self, instance: ChangeEvent) -> dict:
+        """The fields above, built directly: a feed page is up to 500 of these, and DRF's
+        generic walk over the fields was most of the time of a page (same output, tested)."""
+        return {
+            "id": instance.pk,
+            "kind": instance.kind,
+            "object_id": instance.object_id,
+            "action": instance.action,
+            "event": instance.event_type,
+            "occurred_at": self.fields["occurred_at"].to_representation(instance.occurred_at),
+            "api_url": self.get_api_url(instance),
+            "data": instance.payload,
+        }
 
 
 class ChangeFeedPageSerializer(serializers.Serializer):

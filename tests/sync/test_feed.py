@@ -6,10 +6,12 @@ import datetime as dt
 from http import HTTPStatus
 
 import pytest
+from rest_framework import serializers
 
 from articles.models import Article, ArticleStatus
 from articles.services import article_publish, article_unpublish
 from sync import services
+from sync.api.serializers import ChangeEventSerializer
 from sync.models import ChangeEvent, DueCheck
 
 from .conftest import article_with_claim
@@ -160,3 +162,18 @@ def test_catch_up_after_a_bulk_load_announces_a_few_per_read(client, commit, clo
             break
     assert announced == ids
     assert ChangeEvent.objects.filter(kind="article").count() == len(ids)
+
+
+def test_feed_items_equal_the_generic_serializer_output(client, commit, an_editor, rf):
+    """The hand-built item equals DRF's field-by-field representation, tombstones included."""
+    (article,) = publish_articles(commit, an_editor, 1)
+    with commit():
+        article_unpublish(article=article, by=an_editor)
+    request = rf.get(FEED, secure=True)
+    for event in ChangeEvent.objects.order_by("id"):
+        fast = ChangeEventSerializer(event, context={"request": request}).data
+        generic = serializers.ModelSerializer.to_representation(
+            ChangeEventSerializer(context={"request": request}), event
+        )
+        assert dict(fast) == dict(generic)
+    assert ChangeEvent.objects.filter(payload__isnull=True).exists()
