@@ -57,7 +57,8 @@ class ChangeFeedViewSet(viewsets.GenericViewSet):
 
         Apply changes in order: `data` holds the object's public state, or is null when it left
         the public set (`unpublished`, `deleted`). Following the cursor from the start ends
-        with exactly the published data set.
+        with exactly the published data set. `has_more` means call again now: the page was
+        full, or more scheduled articles came due than one call announces.
         """
         # A plain dict, so an empty value (``?kind=``) is refused rather than read as absent.
         params = ChangeFeedQuerySerializer(data=request.query_params.dict())
