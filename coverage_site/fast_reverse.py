@@ -15,6 +15,7 @@ mounted prefix or translated routes get their own templates.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
@@ -51,12 +52,27 @@ def _template(key: tuple) -> tuple[str, str, bool] | None:
 
 def reverse_one(view_name: str, kwarg: str, value) -> str:
     """``reverse(view_name, kwargs={kwarg: value})``, from a cached template when it is safe."""
+    return _splice(_current_template(view_name, kwarg), view_name, kwarg, value)
+
+
+def reverser(view_name: str, kwarg: str) -> Callable[[object], str]:
+    """``reverse_one`` for many values in one request: the URLconf, script prefix and language
+    (context-local reads, most of the cost of a call) are looked up once, here."""
+    template = _current_template(view_name, kwarg)
+    return lambda value: _splice(template, view_name, kwarg, value)
+
+
+def _current_template(view_name: str, kwarg: str) -> tuple[str, str, bool] | None:
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     key = (view_name, kwarg, urlconf, get_script_prefix(), get_language())
     try:
-        template = _templates[key]
+        return _templates[key]
     except KeyError:
         template = _templates[key] = _template(key)
+        return template
+
+
+def _splice(template: tuple[str, str, bool] | None, view_name: str, kwarg: str, value) -> str:
     if template is not None:
         head, tail, takes_slugs = template
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:

@@ -79,7 +79,11 @@ class ChangeEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["kind", "object_id"], name="sync_event_object_idx")]
+        indexes = [
+            models.Index(fields=["kind", "object_id"], name="sync_event_object_idx"),
+            # The feed filtered by kind (``?kind=article``) walks one kind in cursor order.
+            models.Index(fields=["kind", "id"], name="sync_event_kind_cursor_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(payload__isnull=True, action__in=REMOVALS)

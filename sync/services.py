@@ -69,11 +69,18 @@ def changes_record(*, keys: set[Key]) -> list[ChangeEvent]:
 
 @transaction.atomic
 def changes_reconcile() -> list[ChangeEvent]:
-    """Compare everything public with everything the feed said; append events for differences."""
+    """Compare everything public with everything the feed said; append events for differences.
+
+    Every article public at the start has then been announced, so the due look (the feed's
+    catch-up) need not consider them again: without a DueCheck row it compares every article.
+    """
     _lock()
+    started = timezone.now()
     current = state.public_payloads(None)
     previous = {(row.kind, row.object_id): row for row in PublicState.objects.all()}
-    return _emit(set(current) | set(previous), current, previous)
+    events = _emit(set(current) | set(previous), current, previous)
+    _due_look_after(started - DUE_OVERLAP)
+    return events
 
 
 # How far before the time of a look the next one starts: for an article published (not
@@ -89,9 +96,30 @@ def changes_publish_due(*, advance: bool = True) -> list[ChangeEvent]:
     Only articles published after ``DueCheck.look_after`` are compared with the feed's state
     (all of them until the row exists), so the cost follows recent publications, not the
     number of articles. ``advance`` moves the row up to this look once what came due is
-    recorded; the feed read passes ``False`` so that reading stays free of writes unless it
-    recorded something (the minutely task advances it).
+    recorded; the feed read (``changes_catch_up``) does not, so that reading stays free of
+    writes unless it recorded something (the minutely task advances it).
     """
+    events, _more = _publish_due(advance=advance, limit=None)
+    return events
+
+
+# The most due articles one feed read records (with what they make public; 20 take about half
+# a second at full size): after a bulk load (no signals) a read would otherwise record every
+# article inside one request, minutes at full size.
+CATCH_UP_LIMIT = 20
+
+
+def changes_catch_up(*, limit: int | None = None) -> bool:
+    """The feed read's due look: record at most ``limit`` due articles, oldest first.
+
+    Returns True when more were due than that (they are left for the next read or the
+    minutely task). Writes nothing unless it recorded something.
+    """
+    _events, more = _publish_due(advance=False, limit=limit or CATCH_UP_LIMIT)
+    return more
+
+
+def _publish_due(*, advance: bool, limit: int | None) -> tuple[list[ChangeEvent], bool]:
     now = timezone.now()
     look_after = Subquery(DueCheck.objects.filter(pk=1).values("look_after")[:1])
     # NOT EXISTS, probed per candidate through the unique (kind, object_id) index; NOT IN
@@ -101,13 +129,24 @@ def changes_publish_due(*, advance: bool = True) -> list[ChangeEvent]:
         Article.objects.published()
         .filter(published_at__gt=Coalesce(look_after, Value(_EVER)))
         .exclude(Exists(announced))
-        .order_by()
     )
-    ids = list(due.values_list("pk", flat=True))
-    events = changes_record(keys={(ObjectKind.ARTICLE, pk) for pk in ids}) if ids else []
+    if limit is None:
+        rows = list(due.order_by().values_list("pk", "published_at"))
+    else:
+        rows = list(
+            due.order_by("published_at", "pk").values_list("pk", "published_at")[: limit + 1]
+        )
+    if limit is not None and len(rows) > limit:
+        # Recorded up to the first article left out: the next look starts no later than there.
+        done_until, more = min(now, rows[limit][1]), True
+        rows = rows[:limit]
+    else:
+        done_until, more = now, False
+    keys = {(ObjectKind.ARTICLE, pk) for pk, _published_at in rows}
+    events = changes_record(keys=keys) if keys else []
     if advance or events:  # not before the recording: an error above leaves the row alone
-        _due_look_after(now - DUE_OVERLAP)
-    return events
+        _due_look_after(done_until - DUE_OVERLAP)
+    return events, more
 
 
 def _due_look_after(when: dt.datetime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from coverage_site.fast_reverse import reverse_one
+from coverage_site.fast_reverse import reverse_one, reverser
 
 
 @pytest.mark.parametrize("prefix", ["/", "/news0/"])
@@ -24,6 +24,7 @@ def test_paths_are_reverse_paths_under_any_script_prefix(prefix, viewname, kwarg
     try:
         expected = reverse(viewname, kwargs={kwarg: value})
         assert reverse_one(viewname, kwarg, value) == expected
+        assert reverser(viewname, kwarg)(value) == expected
         assert expected.startswith(prefix)
     finally:
         set_script_prefix("/")
@@ -37,3 +38,5 @@ def test_values_reverse_refuses_are_still_refused(viewname, kwarg, value):
     """Nothing reverse() would refuse is spliced into a link."""
     with pytest.raises(NoReverseMatch):
         reverse_one(viewname, kwarg, value)
+    with pytest.raises(NoReverseMatch):
+        reverser(viewname, kwarg)(value)

@@ -199,6 +199,18 @@ def test_due_look_only_considers_articles_published_since_the_last_one(commit, a
     assert [(e.kind, e.object_id) for e in changes_publish_due()][-1] == ("article", article.pk)
 
 
+def test_reconcile_sets_where_the_due_look_starts(commit, an_editor, clock):
+    """After a reconcile every public article is announced, so the next due look (the feed's
+    catch-up) starts there rather than comparing every article."""
+    with commit():
+        article, _claim, _source = article_with_claim()
+    with commit():
+        article_publish(article=article, by=an_editor)
+    assert not DueCheck.objects.exists()
+    changes_reconcile()
+    assert DueCheck.objects.get().look_after == clock.now - DUE_OVERLAP
+
+
 def test_feed_read_does_not_move_the_due_look(client, clock):
     """Reading the feed looks for due articles but writes nothing when none are due."""
     changes_publish_due()

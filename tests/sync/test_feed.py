@@ -6,9 +6,13 @@ import datetime as dt
 from http import HTTPStatus
 
 import pytest
+from rest_framework import serializers
 
+from articles.models import Article, ArticleStatus
 from articles.services import article_publish, article_unpublish
-from sync.models import ChangeEvent
+from sync import services
+from sync.api.serializers import ChangeEventSerializer
+from sync.models import ChangeEvent, DueCheck
 
 from .conftest import article_with_claim
 
@@ -131,3 +135,45 @@ def test_feed_query_count_does_not_grow_with_the_page(
     with django_assert_num_queries(3):
         response = client.get(FEED, {"limit": 500})
     assert len(response.json()["results"]) == 3 * articles
+
+
+def test_catch_up_after_a_bulk_load_announces_a_few_per_read(client, commit, clock, monkeypatch):
+    """Articles published without signals (a bulk load) are announced a bounded number per
+    read, oldest first; ``has_more`` says to read again, and following it announces them all."""
+    monkeypatch.setattr(services, "CATCH_UP_LIMIT", 2)
+    with commit():
+        ids = [article_with_claim()[0].pk for _ in range(5)]
+    published_at = clock.now - dt.timedelta(minutes=1)
+    Article.objects.filter(pk__in=ids).update(
+        status=ArticleStatus.PUBLISHED, published_at=published_at
+    )
+
+    body = client.get(FEED).json()
+    assert [r["object_id"] for r in body["results"] if r["kind"] == "article"] == ids[:2]
+    assert body["has_more"] is True
+    # The next look still starts before the articles left for later.
+    assert DueCheck.objects.get().look_after < published_at
+    announced, cursor = [], "0"
+    for _ in range(10):
+        body = client.get(FEED, {"cursor": cursor}).json()
+        announced += [r["object_id"] for r in body["results"] if r["kind"] == "article"]
+        cursor = body["next_cursor"]
+        if not body["has_more"]:
+            break
+    assert announced == ids
+    assert ChangeEvent.objects.filter(kind="article").count() == len(ids)
+
+
+def test_feed_items_equal_the_generic_serializer_output(client, commit, an_editor, rf):
+    """The hand-built item equals DRF's field-by-field representation, tombstones included."""
+    (article,) = publish_articles(commit, an_editor, 1)
+    with commit():
+        article_unpublish(article=article, by=an_editor)
+    request = rf.get(FEED, secure=True)
+    for event in ChangeEvent.objects.order_by("id"):
+        fast = ChangeEventSerializer(event, context={"request": request}).data
+        generic = serializers.ModelSerializer.to_representation(
+            ChangeEventSerializer(context={"request": request}), event
+        )
+        assert dict(fast) == dict(generic)
+    assert ChangeEvent.objects.filter(payload__isnull=True).exists()
