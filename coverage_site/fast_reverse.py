@@ -15,6 +15,7 @@ mounted prefix or translated routes get their own templates.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
@@ -49,14 +50,19 @@ def _template(key: tuple) -> tuple[str, str, bool] | None:
     return head, tail, takes_slugs
 
 
-def reverse_one(view_name: str, kwarg: str, value) -> str:
-    """``reverse(view_name, kwargs={kwarg: value})``, from a cached template when it is safe."""
+def _current_template(view_name: str, kwarg: str) -> tuple[str, str, bool] | None:
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     key = (view_name, kwarg, urlconf, get_script_prefix(), get_language())
     try:
-        template = _templates[key]
+        return _templates[key]
     except KeyError:
         template = _templates[key] = _template(key)
+        return template
+
+
+def reverse_one(view_name: str, kwarg: str, value) -> str:
+    """``reverse(view_name, kwargs={kwarg: value})``, from a cached template when it is safe."""
+    template = _current_template(view_name, kwarg)
     if template is not None:
         head, tail, takes_slugs = template
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
@@ -64,3 +70,21 @@ def reverse_one(view_name: str, kwarg: str, value) -> str:
         if takes_slugs and isinstance(value, str) and _SLUG_RE.fullmatch(value):
             return f"{head}{value}{tail}"
     return reverse(view_name, kwargs={kwarg: value})
+
+
+def reverser(view_name: str, kwarg: str) -> Callable[[object], str]:
+    """``reverse_one`` for one route, with the URLconf, script prefix and language of this
+    moment looked up once: for building many links within one request."""
+    template = _current_template(view_name, kwarg)
+    if template is None:
+        return lambda value: reverse(view_name, kwargs={kwarg: value})
+    head, tail, takes_slugs = template
+
+    def reverse_value(value) -> str:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return f"{head}{value}{tail}"
+        if takes_slugs and isinstance(value, str) and _SLUG_RE.fullmatch(value):
+            return f"{head}{value}{tail}"
+        return reverse(view_name, kwargs={kwarg: value})
+
+    return reverse_value

@@ -22,6 +22,7 @@ from coverage_site.rest.viewsets import ApiViewSet
 from .. import roles, services
 from ..models import Article, ArticleStatus, Citation, Claim, ClaimAppearance, Source
 from .filters import ArticleFilter, ClaimFilter, SourceFilter
+from .rows import ClaimRows, plan_for
 from .serializers import (
     ArticleSerializer,
     ArticleTransitionSerializer,
@@ -65,8 +66,20 @@ class ClaimViewSet(ApiViewSet):
         "appearances": ([], [_visible_appearances]),
     }
 
+    #: Build lists from rows (``articles/api/rows.py``); off, the serializer builds them.
+    rows_list = True
+
     def visible(self) -> QuerySet:
         return Claim.objects.visible_to(self.request.user)
+
+    def list(self, request, *args, **kwargs) -> Response:
+        plan = plan_for(self.shape) if self.rows_list else None
+        if plan is None:
+            return super().list(request, *args, **kwargs)
+        reader = ClaimRows(plan, appearances=_visible_appearances(self).queryset)
+        page = self.paginate_queryset(reader.select(self.filter_queryset(self.visible())))
+        self.last_modified = max((row["updated_at"] for row in page), default=None)
+        return self.get_paginated_response(reader.build(page, self.get_serializer_context()))
 
     @extend_schema(request=ClaimWriteSerializer, responses=ClaimSerializer)
     def partial_update(self, request, *args, **kwargs) -> Response:
