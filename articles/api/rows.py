@@ -223,7 +223,7 @@ class ClaimPlan:
 
 
 def _related_getter(name: str) -> Getter:
-    return lambda row, context: row["_related"][name]
+    return lambda row, context: row[name]  # put on the row by ClaimRows.build
 
 
 def _amount_usd_getter(field: serializers.Field) -> Getter:
@@ -360,7 +360,11 @@ class ClaimRows:
     def _related_rows(self, related: Related, ids: list[int]) -> dict[int, list[dict]]:
         if related.name == "subjects":
             through, prefix, target = Claim.subjects.through, "entity__", Entity
-            queryset = through.objects.filter(claim_id__in=ids)
+            mine = through.objects.filter(claim_id__in=ids)
+            # The semi-join says how few entities are involved: without it PostgreSQL hashes
+            # every entity (a sequential scan, 1-2 ms at full size) rather than look up the
+            # few dozen by key (0.2 ms).
+            queryset = mine.filter(entity__in=mine.values("entity_id"))
         elif related.name == "sources":
             prefix, target = "source__", Source
             queryset = ClaimSource.objects.filter(claim_id__in=ids)
@@ -375,12 +379,10 @@ class ClaimRows:
     def build(self, rows: list[dict], context: dict) -> list[dict]:
         ids = [row["id"] for row in rows]
         relations = [r for r in (self.plan.subjects, self.plan.sources, self.plan.appearances) if r]
-        fetched = {r.name: self._related_rows(r, ids) if ids else {} for r in relations}
+        for related in relations:
+            fetched = self._related_rows(related, ids) if ids else {}
+            name, value, empty = related.name, related.value, []
+            for row in rows:
+                row[name] = value(fetched.get(row["id"], empty), context)
         build = self.plan.item.build
-        out = []
-        for row in rows:
-            row["_related"] = {
-                r.name: r.value(fetched[r.name].get(row["id"], []), context) for r in relations
-            }
-            out.append(build(row, context))
-        return out
+        return [build(row, context) for row in rows]
