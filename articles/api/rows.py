@@ -38,7 +38,7 @@ from coverage_site.rest.serializers import (
 )
 from entities.models import Entity
 
-from ..models import Claim, ClaimSource, Source
+from ..models import Claim, Source
 from .serializers import ClaimSerializer
 
 # The public page of each model, as its ``get_absolute_url()`` builds it: (route, lookup).
@@ -309,8 +309,8 @@ def plan_for(shape: Shape) -> ClaimPlan | None:
     """
     serializer = ClaimSerializer(shape=shape)
     try:
-        subjects = _to_many(serializer, "subjects", "entity__")
-        sources = _to_many(serializer, "sources", "source__")
+        subjects = _to_many(serializer, "subjects", "subjects__")
+        sources = _to_many(serializer, "sources", "sources__")
         appearances = _appearances(serializer)
         special: dict[str, tuple[Getter, Iterable[str]]] = {}
         speaker = _speaker(serializer)
@@ -337,11 +337,18 @@ def _grouped(rows: Iterable[dict]) -> dict[int, list[dict]]:
     return groups
 
 
+def related_order(model: type[Model]) -> list[str]:
+    """How a claim's subjects or sources are listed: the model's ``Meta.ordering`` with the
+    primary key last, so two sources with the same title always come in the same order (the
+    ordinary path prefetches with it too, see ``ClaimViewSet.loading``)."""
+    return [*model._meta.ordering, "pk"]
+
+
 def _ordering(model: type[Model], prefix: str) -> list[str]:
-    """``model``'s ``Meta.ordering`` seen from a join row (what ``prefetch_related`` orders by)."""
+    """:func:`related_order` seen from a row of claims joined to ``model``."""
     return [
         f"-{prefix}{name[1:]}" if name.startswith("-") else f"{prefix}{name}"
-        for name in model._meta.ordering
+        for name in related_order(model)
     ]
 
 
@@ -357,32 +364,50 @@ class ClaimRows:
         keys = {"id", "updated_at", "created_at", *self.plan.item.columns}
         return claims.values(*sorted(keys), *claims.query.annotation_select)
 
-    def _related_rows(self, related: Related, ids: list[int]) -> dict[int, list[dict]]:
-        if related.name == "subjects":
-            through, prefix, target = Claim.subjects.through, "entity__", Entity
-            mine = through.objects.filter(claim_id__in=ids)
-            # The semi-join says how few entities are involved: without it PostgreSQL hashes
-            # every entity (a sequential scan, 1-2 ms at full size) rather than look up the
-            # few dozen by key (0.2 ms).
-            queryset = mine.filter(entity__in=mine.values("entity_id"))
-        elif related.name == "sources":
-            prefix, target = "source__", Source
-            queryset = ClaimSource.objects.filter(claim_id__in=ids)
-        else:
-            queryset = self.appearances.filter(claim_id__in=ids)
-            keys = related.plan.columns if related.plan else set()
-            return _grouped(queryset.values("claim_id", *sorted(keys)))
-        keys = related.plan.columns if related.plan else {related.id_key}
-        queryset = queryset.order_by(*_ordering(target, prefix))
-        return _grouped(queryset.values("claim_id", *sorted(keys)))
+    def _appearance_rows(self, ids: list[int]) -> dict[int, list[dict]]:
+        keys = self.plan.appearances.plan.columns
+        return _grouped(self.appearances.filter(claim_id__in=ids).values("claim_id", *sorted(keys)))
+
+    def _many_to_many_rows(self, ids: list[int], relations: list[Related]) -> dict:
+        """Subjects and sources in one query: the claims joined to both, ordered by claim, then
+        by each relation's ``Meta.ordering`` (as ``prefetch_related`` orders them).
+
+        A claim's rows are every pair of its subjects and sources, so its subjects in order are
+        the distinct ones in row order, and its sources in order are those of its first
+        subject's rows (each subject's rows list all its sources, and the order is total).
+        Returns ``{relation name: {claim id: [row, ...]}}``.
+        """
+        targets = {"subjects": Entity, "sources": Source}
+        ordering = [key for r in relations for key in _ordering(targets[r.name], f"{r.name}__")]
+        keys = {"id"}
+        for related in relations:
+            keys.add(f"{related.name}__id")
+            keys.update(related.plan.columns if related.plan else {related.id_key})
+        rows = Claim.objects.filter(pk__in=ids).order_by("pk", *ordering).values(*sorted(keys))
+        found: dict[str, dict[int, list[dict]]] = {r.name: defaultdict(list) for r in relations}
+        seen: set[tuple[str, int, int]] = set()
+        for row in rows:
+            claim = row["id"]
+            for related in relations:
+                item = row[f"{related.name}__id"]
+                if item is not None and (related.name, claim, item) not in seen:
+                    seen.add((related.name, claim, item))
+                    found[related.name][claim].append(row)
+        return found
 
     def build(self, rows: list[dict], context: dict) -> list[dict]:
         ids = [row["id"] for row in rows]
-        relations = [r for r in (self.plan.subjects, self.plan.sources, self.plan.appearances) if r]
+        fetched: dict[str, dict[int, list[dict]]] = {}
+        many = [r for r in (self.plan.subjects, self.plan.sources) if r]
+        if ids and many:
+            fetched.update(self._many_to_many_rows(ids, many))
+        if ids and self.plan.appearances:
+            fetched["appearances"] = self._appearance_rows(ids)
+        relations = [*many, *([self.plan.appearances] if self.plan.appearances else [])]
         for related in relations:
-            fetched = self._related_rows(related, ids) if ids else {}
+            found = fetched.get(related.name, {})
             name, value, empty = related.name, related.value, []
             for row in rows:
-                row[name] = value(fetched.get(row["id"], empty), context)
+                row[name] = value(found.get(row["id"], empty), context)
         build = self.plan.item.build
         return [build(row, context) for row in rows]

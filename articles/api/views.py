@@ -18,11 +18,12 @@ from coverage_site.rest.pagination import CursorPagination
 from coverage_site.rest.query import StrictOrderingFilter
 from coverage_site.rest.renderers import CSVRenderer
 from coverage_site.rest.viewsets import ApiViewSet
+from entities.models import Entity
 
 from .. import roles, services
 from ..models import Article, ArticleStatus, Citation, Claim, ClaimAppearance, Source
 from .filters import ArticleFilter, ClaimFilter, SourceFilter
-from .rows import ClaimRows, plan_for
+from .rows import ClaimRows, plan_for, related_order
 from .serializers import (
     ArticleSerializer,
     ArticleTransitionSerializer,
@@ -61,8 +62,8 @@ class ClaimViewSet(ApiViewSet):
     http_method_names = ["get", "head", "patch", "options"]
     loading = {
         "speaker": (["speaker"], []),
-        "subjects": ([], ["subjects"]),
-        "sources": ([], ["sources"]),
+        "subjects": ([], [Prefetch("subjects", Entity.objects.order_by(*related_order(Entity)))]),
+        "sources": ([], [Prefetch("sources", Source.objects.order_by(*related_order(Source)))]),
         "appearances": ([], [_visible_appearances]),
     }
 

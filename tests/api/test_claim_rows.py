@@ -16,6 +16,7 @@ from articles.api.serializers import ClaimSerializer
 from articles.api.views import ClaimViewSet
 from articles.models import ClaimKind, VerificationStatus
 from coverage_site.rest.query import Shape
+from entities.models import Entity
 from tests.factories import (
     ArticleFactory,
     ClaimAppearanceFactory,
@@ -35,9 +36,9 @@ URL = "/api/v1/claims/"
 
 
 def varied_claims() -> None:
-    """Claims with and without speakers, subjects, sources (dated or not, archived or not),
-    figures (decimals, equivalents, USD or not), verdict times, pledges, and appearances in
-    published and unpublished articles, several per claim."""
+    """Claims with and without speakers, subjects, sources (dated or not, archived or not,
+    equal titles), figures (decimals, equivalents, USD or not), verdict times, pledges, and
+    appearances in published and unpublished articles, several per claim."""
     public = [PublishedArticleFactory() for _ in range(3)]
     draft = ArticleFactory()
     people = [PersonFactory(), None, PersonFactory(description="")]
@@ -76,6 +77,12 @@ def varied_claims() -> None:
             ClaimAppearanceFactory(claim=claim, article=article, position=position + n)
         if n % 2:
             ClaimAppearanceFactory(claim=claim, article=draft, position=n, section="Lede")
+    # Same titles and names: listed by id after them, on both paths.
+    tied = FigureClaimFactory()
+    tied.subjects.add(*(EntityFactory(name="Same Name") for _ in range(3)))
+    for _ in range(3):
+        ClaimSourceFactory(claim=tied, source=SourceFactory(title="Same title"))
+    ClaimAppearanceFactory(claim=tied, article=public[0], position=50)
     # Only in a draft: staff see it, readers do not.
     ClaimAppearanceFactory(claim=ClaimFactory(), article=draft, position=99)
     # Scheduled: hidden from readers until its time.
@@ -89,6 +96,7 @@ QUERIES = [
     "?expand=speaker,subjects,sources",
     "?expand=speaker",
     "?expand=subjects",
+    "?fields=id,subjects&expand=subjects",
     "?fields=id,text,speaker",
     "?fields=appearances,sources,api_url&expand=sources",
     "?fields=amount,amount_usd,equivalent_amount,figure_date,status_changed_at,url",
@@ -133,8 +141,8 @@ def test_rows_show_what_staff_and_readers_may_see(anon, editor_client):
     varied_claims()
     public = json.loads(anon.get(URL, {"page_size": 200}).content)["results"]
     staff = json.loads(editor_client.get(URL, {"page_size": 200}).content)["results"]
-    assert len(public) == 14
-    assert len(staff) == 16
+    assert len(public) == 15
+    assert len(staff) == 17
     assert sum(len(c["appearances"]) for c in staff) > sum(len(c["appearances"]) for c in public)
 
 
@@ -147,3 +155,17 @@ def test_every_field_and_expansion_has_a_row_plan(expand):
     shape = Shape(fields=None, expand=frozenset(filter(None, expand.split(","))))
     assert plan_for(shape) is not None
     assert plan_for(Shape(fields=names, expand=shape.expand)) is not None
+
+
+def test_equal_titles_and_names_are_listed_by_id(anon):
+    """Sources with the same title (subjects with the same name) come in a stable order."""
+    varied_claims()
+    results = json.loads(anon.get(URL, {"page_size": 200, "expand": "subjects"}).content)
+    tied = next(
+        c for c in results["results"] if any(s["name"] == "Same Name" for s in c["subjects"])
+    )
+    assert [s["name"] for s in tied["subjects"]] == ["Same Name"] * 3
+    slugs = [s["slug"] for s in tied["subjects"]]
+    by_id = dict(Entity.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    assert [by_id[slug] for slug in slugs] == sorted(by_id.values())
+    assert tied["sources"] == sorted(tied["sources"])
