@@ -18,10 +18,12 @@ from coverage_site.rest.pagination import CursorPagination
 from coverage_site.rest.query import StrictOrderingFilter
 from coverage_site.rest.renderers import CSVRenderer
 from coverage_site.rest.viewsets import ApiViewSet
+from entities.models import Entity
 
 from .. import roles, services
 from ..models import Article, ArticleStatus, Citation, Claim, ClaimAppearance, Source
 from .filters import ArticleFilter, ClaimFilter, SourceFilter
+from .rows import ClaimRows, plan_for, related_order
 from .serializers import (
     ArticleSerializer,
     ArticleTransitionSerializer,
@@ -60,13 +62,25 @@ class ClaimViewSet(ApiViewSet):
     http_method_names = ["get", "head", "patch", "options"]
     loading = {
         "speaker": (["speaker"], []),
-        "subjects": ([], ["subjects"]),
-        "sources": ([], ["sources"]),
+        "subjects": ([], [Prefetch("subjects", Entity.objects.order_by(*related_order(Entity)))]),
+        "sources": ([], [Prefetch("sources", Source.objects.order_by(*related_order(Source)))]),
         "appearances": ([], [_visible_appearances]),
     }
 
+    #: Build lists from rows (``articles/api/rows.py``); off, the serializer builds them.
+    rows_list = True
+
     def visible(self) -> QuerySet:
         return Claim.objects.visible_to(self.request.user)
+
+    def list(self, request, *args, **kwargs) -> Response:
+        plan = plan_for(self.shape) if self.rows_list else None
+        if plan is None:
+            return super().list(request, *args, **kwargs)
+        reader = ClaimRows(plan, appearances=_visible_appearances(self).queryset)
+        page = self.paginate_queryset(reader.select(self.filter_queryset(self.visible())))
+        self.last_modified = max((row["updated_at"] for row in page), default=None)
+        return self.get_paginated_response(reader.build(page, self.get_serializer_context()))
 
     @extend_schema(request=ClaimWriteSerializer, responses=ClaimSerializer)
     def partial_update(self, request, *args, **kwargs) -> Response:

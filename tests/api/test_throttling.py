@@ -53,3 +53,14 @@ def test_writes_are_throttled_too(editor_client, world, low_rates):
         editor_client.patch("/api/v1/articles/draft-scoop/", {"byline": "Desk"})
     response = editor_client.patch("/api/v1/articles/draft-scoop/", {"byline": "Desk"})
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_anonymous_clients_are_counted_once_with_the_anonymous_rate(anon, world, settings):
+    """An address is held to the anonymous allowance only, not to the user one as well."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "2/min"},
+    }
+    for _ in range(3):
+        assert anon.get("/api/v1/claims/").status_code == HTTPStatus.OK
+    assert anon.get("/api/v1/claims/").status_code == HTTPStatus.TOO_MANY_REQUESTS

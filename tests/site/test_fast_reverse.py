@@ -40,3 +40,20 @@ def test_values_reverse_refuses_are_still_refused(viewname, kwarg, value):
         reverse_one(viewname, kwarg, value)
     with pytest.raises(NoReverseMatch):
         reverser(viewname, kwarg)(value)
+
+
+@pytest.mark.parametrize("prefix", ["/", "/news0/"])
+def test_a_bound_reverser_gives_reverse_paths(prefix):
+    """``reverser()`` (one route, many links in a request) answers as reverse() does."""
+    set_script_prefix(prefix)
+    try:
+        claim, entity = reverser("articles:claim_detail", "pk"), reverser("entities:detail", "slug")
+        for value in (0, 7, 1020):
+            assert claim(value) == reverse("articles:claim_detail", kwargs={"pk": value})
+        assert entity("sk-group") == reverse("entities:detail", kwargs={"slug": "sk-group"})
+        with pytest.raises(NoReverseMatch):
+            claim("not-a-number")
+        with pytest.raises(NoReverseMatch):
+            entity("a b/c")
+    finally:
+        set_script_prefix("/")

@@ -1,0 +1,424 @@
+"""The claims list built from database rows, with the JSON ``ClaimSerializer`` gives.
+
+A page of 50 claims with their sources is about 300 embedded items. Through model instances,
+``prefetch_related`` (which builds a filtered queryset for every claim and relation) and DRF's
+per-field machinery, that cost about 30 ms per request at full size (in-process, best case);
+read as ``values()`` rows (the page; its subjects and sources together; its appearances: three
+queries), it is about 13 ms, most of it the database and the ORM building those queries.
+
+What is shown is still decided by the serializers: the plan for a request is compiled from the
+shaped ``ClaimSerializer`` (``fields=``/``expand=``), its keys in its order, and every value
+that is not a plain string or integer is formatted by the serializer field's own
+``to_representation`` (decimals, dates, times). Visibility and order of the related rows are
+those of the ordinary path: the appearances queryset is the view's, subjects and sources are in
+:func:`related_order`, as the view prefetches them. A field this module does not know makes
+:func:`plan_for` return ``None`` and the view falls back to the serializer, so a new field can
+never be dropped silently; ``tests/api/test_claim_rows.py`` checks both paths give the same JSON.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.core.signals import setting_changed
+from django.db.models import Model, QuerySet
+from django.dispatch import receiver
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from coverage_site.fast_reverse import reverser
+from coverage_site.rest.query import Shape
+from coverage_site.rest.serializers import (
+    ApiURLField,
+    ExpandableField,
+    PageURLField,
+    _absolute,
+)
+from entities.models import Entity
+
+from ..models import Claim, Source
+from .serializers import ClaimSerializer
+
+# The public page of each model, as its ``get_absolute_url()`` builds it: (route, lookup).
+PAGE_ROUTES: dict[type[Model], tuple[str, str]] = {
+    Claim: ("articles:claim_detail", "pk"),
+    Source: ("articles:source_detail", "pk"),
+    Entity: ("entities:detail", "slug"),
+}
+
+# Fields whose ``to_representation`` returns a str or int column value unchanged.
+_VERBATIM = (serializers.CharField, serializers.ChoiceField, serializers.IntegerField)
+
+Getter = Callable[[dict, dict], object]  # (row, context) -> value
+
+
+class Unsupported(Exception):
+    """A field the row reader cannot build; the ordinary serializer path is used instead."""
+
+
+def _column(model: type[Model], name: str) -> str | None:
+    """The column behind a concrete, non-relation model field called ``name`` (pk: id)."""
+    if name == "pk":
+        return model._meta.pk.attname
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if field.concrete and not field.is_relation and field.attname == name:
+        return name
+    return None
+
+
+def _lookup_column(model: type[Model], lookup: str) -> str:
+    column = _column(model, lookup)
+    if column is None:
+        raise Unsupported(f"{model.__name__}.{lookup}")
+    return column
+
+
+@dataclass
+class ItemPlan:
+    """How to build one object of a serializer from a row whose keys carry ``prefix``."""
+
+    model: type[Model]
+    prefix: str
+    entries: list[tuple[str, Getter]]
+    columns: set[str]  # row keys (with prefix) the plan reads
+
+    def build(self, row: dict, context: dict) -> dict:
+        return {key: get(row, context) for key, get in self.entries}
+
+
+def link(context: dict, view_name: str, kwarg: str, value) -> str:
+    """The absolute address of ``view_name`` for ``value``, as ``ApiURLField`` and
+    ``PageURLField`` give it; the route is looked up once per request (memo in the context)."""
+    linkers = context.get("_linkers")
+    if linkers is None:
+        linkers = context["_linkers"] = {}
+    reverse_value = linkers.get((view_name, kwarg))
+    if reverse_value is None:
+        reverse_value = linkers[view_name, kwarg] = reverser(view_name, kwarg)
+    return _absolute(context, reverse_value(value))
+
+
+def _iso_datetime_getter(key: str, field: serializers.DateTimeField) -> Getter:
+    """``DateTimeField.to_representation`` (ISO 8601, in the current time zone, UTC as "Z") for
+    the aware datetimes the database returns, with the time zone looked up once per request."""
+    represent = field.to_representation
+
+    def get(row: dict, context: dict):
+        value = row[key]
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            return represent(value)
+        tz = context.get("_tz")
+        if tz is None:
+            tz = context["_tz"] = timezone.get_current_timezone()
+        text = value.astimezone(tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return get
+
+
+def _value_getter(key: str, field: serializers.Field) -> Getter:
+    if isinstance(field, _VERBATIM):
+        return lambda row, context: row[key]
+    if (
+        type(field) is serializers.DateTimeField
+        and settings.USE_TZ
+        and not hasattr(field, "timezone")
+        and getattr(field, "format", api_settings.DATETIME_FORMAT).lower() == "iso-8601"
+    ):
+        return _iso_datetime_getter(key, field)
+    represent = field.to_representation
+
+    def get(row: dict, context: dict):
+        value = row[key]
+        return None if value is None else represent(value)
+
+    return get
+
+
+def _api_url_getter(field: ApiURLField, model: type[Model], key: str) -> Getter:
+    view_name, kwarg = field.view_name, field.lookup_field
+    return lambda row, context: link(context, view_name, kwarg, row[key])
+
+
+def _page_url_getter(model: type[Model], prefix: str) -> tuple[Getter, str]:
+    if model not in PAGE_ROUTES:
+        raise Unsupported(f"page of {model.__name__}")
+    route, lookup = PAGE_ROUTES[model]
+    key = prefix + _lookup_column(model, lookup)
+    return (lambda row, context: link(context, route, lookup, row[key])), key
+
+
+def item_plan(
+    serializer: serializers.Serializer,
+    prefix: str = "",
+    special: dict[str, tuple[Getter, Iterable[str]]] | None = None,
+) -> ItemPlan:
+    """Compile ``serializer``'s readable fields into getters over rows prefixed ``prefix``.
+
+    ``special`` supplies getters (and the row keys they read) for fields the caller builds
+    itself; any other field must be a plain column, an ``ApiURLField`` on the item itself or a
+    ``PageURLField``, or :class:`Unsupported` is raised.
+    """
+    model = serializer.Meta.model
+    special = special or {}
+    entries: list[tuple[str, Getter]] = []
+    columns: set[str] = set()
+    for field in serializer._readable_fields:
+        name = field.field_name
+        if name in special:
+            get, keys = special[name]
+            columns.update(keys)
+        elif isinstance(field, PageURLField):
+            get, key = _page_url_getter(model, prefix)
+            columns.add(key)
+        elif isinstance(field, ApiURLField) and field.source == "*":
+            key = prefix + _lookup_column(model, field.lookup_field)
+            get = _api_url_getter(field, model, key)
+            columns.add(key)
+        elif (
+            len(field.source_attrs) == 1
+            and not isinstance(field, serializers.RelatedField | serializers.ManyRelatedField)
+            and (column := _column(model, field.source_attrs[0])) is not None
+        ):
+            key = prefix + column
+            get = _value_getter(key, field)
+            columns.add(key)
+        else:
+            raise Unsupported(f"{type(serializer).__name__}.{name}")
+        entries.append((name, get))
+    return ItemPlan(model=model, prefix=prefix, entries=entries, columns=columns)
+
+
+@dataclass
+class Related:
+    """A to-many relation read in one query keyed by claim id."""
+
+    name: str
+    plan: ItemPlan | None  # None: identifiers only
+    id_key: str  # the row key of the identifier (not expanded)
+
+    def value(self, rows: list[dict], context: dict) -> list:
+        if self.plan is None:
+            key = self.id_key
+            return [row[key] for row in rows]
+        build = self.plan.build
+        return [build(row, context) for row in rows]
+
+
+@dataclass
+class ClaimPlan:
+    """A compiled shape of the claims list: main-row plan plus the relations it shows."""
+
+    item: ItemPlan
+    subjects: Related | None
+    sources: Related | None
+    appearances: Related | None
+
+
+def _related_getter(name: str) -> Getter:
+    return lambda row, context: row[name]  # put on the row by ClaimRows.build
+
+
+def _amount_usd_getter(field: serializers.Field) -> Getter:
+    represent = field.to_representation
+
+    def get(row: dict, context: dict):
+        # Claim.amount_usd, on the row.
+        if row["unit"] == "USD":
+            value = row["amount"]
+        elif row["equivalent_unit"] == "USD":
+            value = row["equivalent_amount"]
+        else:
+            value = None
+        return None if value is None else represent(value)
+
+    return get
+
+
+def _expandable(serializer: serializers.Serializer, name: str) -> ExpandableField | None:
+    field = serializer.fields.get(name)
+    if field is None:
+        return None
+    if not isinstance(field, ExpandableField):
+        raise Unsupported(name)
+    return field
+
+
+def _speaker(serializer: serializers.Serializer) -> tuple[Getter, Iterable[str]] | None:
+    field = _expandable(serializer, "speaker")
+    if field is None:
+        return None
+    if field.expanded:
+        plan = item_plan(field.serializer_class(), prefix="speaker__")
+        build = plan.build
+
+        def get(row: dict, context: dict):
+            return None if row["speaker_id"] is None else build(row, context)
+
+        return get, {"speaker_id", *plan.columns}
+    key = f"speaker__{_lookup_column(Entity, field.id_field)}"
+    return (lambda row, context: row[key]), {key}
+
+
+def _to_many(serializer: serializers.Serializer, name: str, prefix: str) -> Related | None:
+    field = _expandable(serializer, name)
+    if field is None:
+        return None
+    model = field.serializer_class.Meta.model
+    if field.expanded:
+        return Related(name, item_plan(field.serializer_class(), prefix=prefix), "")
+    return Related(name, None, prefix + _lookup_column(model, field.id_field))
+
+
+def _appearances(serializer: serializers.Serializer) -> Related | None:
+    field = serializer.fields.get("appearances")
+    if field is None:
+        return None
+    child = field.child
+    article = child.fields["article"]
+    if not isinstance(article, serializers.SlugRelatedField):
+        raise Unsupported("appearances.article")
+    special = {
+        "article": (lambda row, context: row["article__slug"], {"article__slug"}),
+        "article_title": (lambda row, context: row["article__title"], {"article__title"}),
+    }
+    url = child.fields.get("article_api_url")
+    if url is not None:
+        view_name, kwarg = url.view_name, url.lookup_field
+        key = f"article__{kwarg}"
+        special["article_api_url"] = (
+            lambda row, context: link(context, view_name, kwarg, row[key]),
+            {key},
+        )
+    return Related("appearances", item_plan(child, special=special), "")
+
+
+@lru_cache(maxsize=64)
+def plan_for(shape: Shape) -> ClaimPlan | None:
+    """The compiled plan for a request's shape, or None when a field needs the serializer.
+
+    Plans depend on the shape only (the request comes in through the context at build time),
+    so they are kept; the cache is bounded because ``fields=`` takes any subset.
+    """
+    serializer = ClaimSerializer(shape=shape)
+    try:
+        subjects = _to_many(serializer, "subjects", "subjects__")
+        sources = _to_many(serializer, "sources", "sources__")
+        appearances = _appearances(serializer)
+        special: dict[str, tuple[Getter, Iterable[str]]] = {}
+        speaker = _speaker(serializer)
+        if speaker is not None:
+            special["speaker"] = speaker
+        for related in (subjects, sources, appearances):
+            if related is not None:
+                special[related.name] = (_related_getter(related.name), ())
+        if "amount_usd" in serializer.fields:
+            special["amount_usd"] = (
+                _amount_usd_getter(serializer.fields["amount_usd"]),
+                {"unit", "amount", "equivalent_unit", "equivalent_amount"},
+            )
+        item = item_plan(serializer, special=special)
+    except Unsupported:
+        return None
+    return ClaimPlan(item=item, subjects=subjects, sources=sources, appearances=appearances)
+
+
+@receiver(setting_changed)
+def _forget_plans(*, setting: str, **kwargs) -> None:
+    """Plans read DRF's output formats when compiled: a test changing them gets new plans."""
+    if setting in ("REST_FRAMEWORK", "USE_TZ"):
+        plan_for.cache_clear()
+
+
+def _grouped(rows: Iterable[dict]) -> dict[int, list[dict]]:
+    groups: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[row["claim_id"]].append(row)
+    return groups
+
+
+def related_order(model: type[Model]) -> list[str]:
+    """How a claim's subjects or sources are listed: the model's ``Meta.ordering`` with the
+    primary key last, so two sources with the same title always come in the same order (the
+    ordinary path prefetches with it too, see ``ClaimViewSet.loading``)."""
+    return [*model._meta.ordering, "pk"]
+
+
+def _ordering(model: type[Model], prefix: str) -> list[str]:
+    """:func:`related_order` seen from a row of claims joined to ``model``."""
+    return [
+        f"-{prefix}{name[1:]}" if name.startswith("-") else f"{prefix}{name}"
+        for name in related_order(model)
+    ]
+
+
+class ClaimRows:
+    """Reads a page of claims as rows and builds the list's JSON-ready dicts."""
+
+    def __init__(self, plan: ClaimPlan, appearances: QuerySet):
+        self.plan = plan
+        self.appearances = appearances  # visible appearances, in the order shown
+
+    def select(self, claims: QuerySet) -> QuerySet:
+        """``claims`` (filtered and ordered) as rows with the columns the plan reads."""
+        keys = {"id", "updated_at", "created_at", *self.plan.item.columns}
+        return claims.values(*sorted(keys), *claims.query.annotation_select)
+
+    def _appearance_rows(self, ids: list[int]) -> dict[int, list[dict]]:
+        keys = self.plan.appearances.plan.columns
+        return _grouped(self.appearances.filter(claim_id__in=ids).values("claim_id", *sorted(keys)))
+
+    def _many_to_many_rows(self, ids: list[int], relations: list[Related]) -> dict:
+        """Subjects and sources in one query: the claims joined to both, ordered by claim, then
+        by each relation's ``Meta.ordering`` (as ``prefetch_related`` orders them).
+
+        A claim's rows are every pair of its subjects and sources, so its subjects in order are
+        the distinct ones in row order, and its sources in order are those of its first
+        subject's rows (each subject's rows list all its sources, and the order is total).
+        Returns ``{relation name: {claim id: [row, ...]}}``.
+        """
+        targets = {"subjects": Entity, "sources": Source}
+        ordering = [key for r in relations for key in _ordering(targets[r.name], f"{r.name}__")]
+        keys = {"id"}
+        for related in relations:
+            keys.add(f"{related.name}__id")
+            keys.update(related.plan.columns if related.plan else {related.id_key})
+        rows = Claim.objects.filter(pk__in=ids).order_by("pk", *ordering).values(*sorted(keys))
+        found: dict[str, dict[int, list[dict]]] = {r.name: defaultdict(list) for r in relations}
+        seen: set[tuple[str, int, int]] = set()
+        for row in rows:
+            claim = row["id"]
+            for related in relations:
+                item = row[f"{related.name}__id"]
+                if item is not None and (related.name, claim, item) not in seen:
+                    seen.add((related.name, claim, item))
+                    found[related.name][claim].append(row)
+        return found
+
+    def build(self, rows: list[dict], context: dict) -> list[dict]:
+        ids = [row["id"] for row in rows]
+        fetched: dict[str, dict[int, list[dict]]] = {}
+        many = [r for r in (self.plan.subjects, self.plan.sources) if r]
+        if ids and many:
+            fetched.update(self._many_to_many_rows(ids, many))
+        if ids and self.plan.appearances:
+            fetched["appearances"] = self._appearance_rows(ids)
+        relations = [*many, *([self.plan.appearances] if self.plan.appearances else [])]
+        for related in relations:
+            found = fetched.get(related.name, {})
+            name, value, empty = related.name, related.value, []
+            for row in rows:
+                row[name] = value(found.get(row["id"], empty), context)
+        build = self.plan.item.build
+        return [build(row, context) for row in rows]

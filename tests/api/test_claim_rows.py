@@ -1,0 +1,171 @@
+"""The claims list built from rows (``articles/api/rows.py``) is byte for byte the serializer's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.utils import timezone
+
+from articles.api.rows import plan_for
+from articles.api.serializers import ClaimSerializer
+from articles.api.views import ClaimViewSet
+from articles.models import ClaimKind, VerificationStatus
+from coverage_site.rest.query import Shape
+from entities.models import Entity
+from tests.factories import (
+    ArticleFactory,
+    ClaimAppearanceFactory,
+    ClaimFactory,
+    ClaimSourceFactory,
+    EntityFactory,
+    FigureClaimFactory,
+    PersonFactory,
+    PledgeClaimFactory,
+    PublishedArticleFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/claims/"
+
+
+def varied_claims() -> None:
+    """Claims with and without speakers, subjects, sources (dated or not, archived or not,
+    equal titles), figures (decimals, equivalents, USD or not), verdict times, pledges, and
+    appearances in published and unpublished articles, several per claim."""
+    public = [PublishedArticleFactory() for _ in range(3)]
+    draft = ArticleFactory()
+    people = [PersonFactory(), None, PersonFactory(description="")]
+    topics = [EntityFactory(name=name) for name in ("Zeta Corp", "Alpha Ltd", "Mid Group")]
+    sources = [
+        SourceFactory(),
+        SourceFactory(published_on=None, archived_url="https://archive.example/x", language="ko"),
+        SourceFactory(title="A first title"),
+    ]
+    makers = [
+        lambda: FigureClaimFactory(amount=Decimal("1234.5"), unit="USD"),
+        lambda: FigureClaimFactory(
+            amount=Decimal("10100000000000"),
+            unit="KRW",
+            equivalent_amount=Decimal("7000000000.1234"),
+            equivalent_unit="USD",
+        ),
+        lambda: FigureClaimFactory(amount=Decimal("0.0001"), unit="MW", figure_date=None),
+        lambda: PledgeClaimFactory(),
+        lambda: ClaimFactory(
+            text="Verified “quoted” claim — with unicode\u2028line",
+            status=VerificationStatus.VERIFIED,
+            status_note="Checked against the filing.",
+            status_changed_at=timezone.now().replace(microsecond=0),
+        ),
+        lambda: ClaimFactory(kind=ClaimKind.STATEMENT, status_changed_at=timezone.now()),
+    ]
+    for n, make in zip(range(14), itertools.cycle(makers), strict=False):
+        claim = make()
+        claim.speaker = people[n % 3]
+        claim.save()
+        claim.subjects.add(*topics[: n % 4])
+        for source in sources[: n % 4]:
+            ClaimSourceFactory(claim=claim, source=source)
+        for position, article in enumerate(public[: 1 + n % 3], start=1):
+            ClaimAppearanceFactory(claim=claim, article=article, position=position + n)
+        if n % 2:
+            ClaimAppearanceFactory(claim=claim, article=draft, position=n, section="Lede")
+    # Same titles and names: listed by id after them, on both paths.
+    tied = FigureClaimFactory()
+    tied.subjects.add(*(EntityFactory(name="Same Name") for _ in range(3)))
+    for _ in range(3):
+        ClaimSourceFactory(claim=tied, source=SourceFactory(title="Same title"))
+    ClaimAppearanceFactory(claim=tied, article=public[0], position=50)
+    # Only in a draft: staff see it, readers do not.
+    ClaimAppearanceFactory(claim=ClaimFactory(), article=draft, position=99)
+    # Scheduled: hidden from readers until its time.
+    scheduled = PublishedArticleFactory(published_at=timezone.now() + dt.timedelta(days=1))
+    ClaimAppearanceFactory(claim=FigureClaimFactory(), article=scheduled, position=1)
+
+
+QUERIES = [
+    "",
+    "?status=verified&kind=figure&expand=sources",
+    "?expand=speaker,subjects,sources",
+    "?expand=speaker",
+    "?expand=subjects",
+    "?fields=id,subjects&expand=subjects",
+    "?fields=id,text,speaker",
+    "?fields=appearances,sources,api_url&expand=sources",
+    "?fields=amount,amount_usd,equivalent_amount,figure_date,status_changed_at,url",
+    "?ordering=-updated_at&expand=speaker,sources",
+    "?ordering=created_at&page_size=5",
+    "?kind=figure&page_size=3&expand=subjects",
+    "?amount_usd_min=1000&expand=sources",
+    "?q=claim&expand=sources",
+    "?status=verified&kind=figure&expand=sources&format=csv",
+]
+
+
+def _pages(client, url: str) -> list[tuple[int, bytes, str | None, str | None]]:
+    """Every page of ``url``, following the ``next`` links (JSON) as a client would."""
+    out = []
+    while url:
+        response = client.get(url)
+        out.append(
+            (response.status_code, response.content, response.get("ETag"), response.get("Link"))
+        )
+        if response.status_code != HTTPStatus.OK or "format=csv" in url:
+            break
+        url = json.loads(response.content)["next"]
+    return out
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_rows_give_the_serializers_bytes(anon, editor_client, monkeypatch, query):
+    """Anonymous and staff, every page: same status, body, ETag and Link either way."""
+    varied_claims()
+    for client in (anon, editor_client):
+        fast = _pages(client, URL + query)
+        with monkeypatch.context() as patch:
+            patch.setattr(ClaimViewSet, "rows_list", False)
+            ordinary = _pages(client, URL + query)
+        assert fast == ordinary
+        assert fast[0][0] == HTTPStatus.OK
+
+
+def test_rows_show_what_staff_and_readers_may_see(anon, editor_client):
+    """The row path keeps visibility: drafts' claims and appearances for staff only."""
+    varied_claims()
+    public = json.loads(anon.get(URL, {"page_size": 200}).content)["results"]
+    staff = json.loads(editor_client.get(URL, {"page_size": 200}).content)["results"]
+    assert len(public) == 15
+    assert len(staff) == 17
+    assert sum(len(c["appearances"]) for c in staff) > sum(len(c["appearances"]) for c in public)
+
+
+@pytest.mark.parametrize(
+    "expand", ["", "speaker", "subjects", "sources", "speaker,subjects,sources"]
+)
+def test_every_field_and_expansion_has_a_row_plan(expand):
+    """No shape of the list falls back to the serializer (a new field would, and fail here)."""
+    names = frozenset(ClaimSerializer.field_names())
+    shape = Shape(fields=None, expand=frozenset(filter(None, expand.split(","))))
+    assert plan_for(shape) is not None
+    assert plan_for(Shape(fields=names, expand=shape.expand)) is not None
+
+
+def test_equal_titles_and_names_are_listed_by_id(anon):
+    """Sources with the same title (subjects with the same name) come in a stable order."""
+    varied_claims()
+    results = json.loads(anon.get(URL, {"page_size": 200, "expand": "subjects"}).content)
+    tied = next(
+        c for c in results["results"] if any(s["name"] == "Same Name" for s in c["subjects"])
+    )
+    assert [s["name"] for s in tied["subjects"]] == ["Same Name"] * 3
+    slugs = [s["slug"] for s in tied["subjects"]]
+    by_id = dict(Entity.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    assert [by_id[slug] for slug in slugs] == sorted(by_id.values())
+    assert tied["sources"] == sorted(tied["sources"])
