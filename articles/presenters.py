@@ -116,6 +116,10 @@ ENTITIES_SQL = f"""
     SELECT {ENTITY_COLUMNS}, 'speaker' AS role, c.id AS claim
     FROM entities_entity e JOIN articles_claim c ON c.speaker_id = e.id
     WHERE c.id IN ({ARTICLE_CLAIMS})
+    UNION ALL
+    SELECT {ENTITY_COLUMNS}, 'event' AS role, NULL AS claim
+    FROM entities_entity e
+    WHERE e.id = %s
     ORDER BY name, id
 """
 SOURCE_COLUMNS = (
@@ -145,22 +149,25 @@ def _claims_in(article: Article) -> list[Claim]:
 
 @dataclass
 class _Entities:
+    event: Entity | None
     mentions: list[Entity]
     subjects: dict[int, list[Entity]]  # by claim
     speakers: dict[int, Entity]  # by claim
 
 
 def _entities_of(article: Article) -> _Entities:
-    """The entities ``article`` mentions, and the subjects and speaker of each of its claims,
-    in one query.
+    """``article``'s event, the entities it mentions, and the subjects and speaker of each of
+    its claims, in one query.
 
     Each list is in name order, as ``article.mentions.all()`` and ``claim.subjects.all()``
     give it (namesakes by id, where those leave their order to the database); an entity both
     mentioned and a subject comes once in each.
     """
-    found = _Entities(mentions=[], subjects=defaultdict(list), speakers={})
-    for entity in Entity.objects.raw(ENTITIES_SQL, [article.pk] * 3):
-        if entity.role == "mention":
+    found = _Entities(event=None, mentions=[], subjects=defaultdict(list), speakers={})
+    for entity in Entity.objects.raw(ENTITIES_SQL, [article.pk] * 3 + [article.event_id]):
+        if entity.role == "event":
+            found.event = entity
+        elif entity.role == "mention":
             found.mentions.append(entity)
         elif entity.role == "subject":
             found.subjects[entity.claim].append(entity)
@@ -194,6 +201,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
     claim_ids = [claim.pk for claim in claims_in]
     citations, claim_sources = _sources_of(article)
     entities_of = _entities_of(article)
+    article.event = entities_of.event
     for claim in claims_in:
         claim.speaker = entities_of.speakers.get(claim.pk)
     log = change_log(
