@@ -44,6 +44,12 @@ CLAIM_KINDS = dict(ClaimKind.choices)
 STATUSES = dict(VerificationStatus.choices)
 
 
+def _translated(labels: dict[str, Any]) -> dict[str, str]:
+    """``labels`` translated once: a lazy label is translated again each time it is used,
+    and the article page uses each a few dozen times."""
+    return {value: str(label) for value, label in labels.items()}
+
+
 @dataclass(frozen=True)
 class EntityLink:
     """An entity the page links to, with its page's path and its kind as readers see it."""
@@ -197,6 +203,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
     ``preview=True`` is the staff preview of an unpublished article: the template then marks
     the page as a preview and keeps it out of search engines.
     """
+    statuses, claim_kinds, entity_kinds = map(_translated, (STATUSES, CLAIM_KINDS, ENTITY_KINDS))
     claims_in = _claims_in(article)
     claim_ids = [claim.pk for claim in claims_in]
     citations, claim_sources = _sources_of(article)
@@ -219,7 +226,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
                 claim_id=claim.pk,
                 passage=claim.passage,
                 status=claim.status,
-                status_label=STATUSES.get(claim.status, claim.status),
+                status_label=statuses.get(claim.status, claim.status),
             )
             for claim in claims_in
         ],
@@ -232,7 +239,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
             links[entity.pk] = EntityLink(
                 entity=entity,
                 url=entity.get_absolute_url(),
-                kind_label=ENTITY_KINDS.get(entity.kind, entity.kind),
+                kind_label=entity_kinds.get(entity.kind, entity.kind),
             )
         return links[entity.pk]
 
@@ -248,8 +255,8 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
                 claim=claim,
                 passage=claim.passage,
                 url=claim.get_absolute_url(),
-                status_label=STATUSES.get(claim.status, claim.status),
-                kind_label=CLAIM_KINDS.get(claim.kind, claim.kind),
+                status_label=statuses.get(claim.status, claim.status),
+                kind_label=claim_kinds.get(claim.kind, claim.kind),
                 speaker=link(claim.speaker) if claim.speaker_id else None,
                 subjects=[link(subject) for subject in entities_of.subjects[claim.pk]],
                 sources=[

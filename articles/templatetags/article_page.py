@@ -121,11 +121,8 @@ def _citation(entry) -> str:
     source, number = entry.source, _e(entry.number)
     details = f", {_e(source.publisher)}" if source.publisher else ""
     if source.published_on:
-        iso, day = (
-            format_date(source.published_on, "Y-m-d"),
-            format_date(source.published_on, "j F Y"),
-        )
-        details += f', <time datetime="{_e(iso)}">{_e(day)}</time>'
+        day = format_date(source.published_on, "j F Y")  # the month's name as translated
+        details += f', <time datetime="{source.published_on.isoformat()}">{_e(day)}</time>'
     archived = (
         f'<a href="{_e(source.archived_url)}">Archived copy</a>.' if source.archived_url else ""
     )
