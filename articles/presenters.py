@@ -96,8 +96,8 @@ class ClaimEntry:
 # The page's three reads, written out: each is a few index lookups for the database, and the
 # ORM spent several times that building the same unions on every request. ``raw()`` still
 # converts values per backend (decimals and dates on SQLite) and leaves the columns not read
-# deferred. The claims of an article are those with an appearance in it: the subqueries say so
-# rather than a list of ids, so the statements do not change with the article.
+# deferred. The sources and entities queries take the claims' ids as a list: a subquery on the
+# appearances would save passing them but costs PostgreSQL more to plan than to run.
 CLAIMS_SQL = """
     SELECT c.id, c.text, c.kind, c.speaker_id, c.status, c.amount, c.unit,
            c.equivalent_amount, c.equivalent_unit, c.figure_date, c.figure_date_precision,
@@ -106,24 +106,23 @@ CLAIMS_SQL = """
     WHERE a.article_id = %s
     ORDER BY a.position
 """
-ARTICLE_CLAIMS = "SELECT claim_id FROM articles_claimappearance WHERE article_id = %s"
 ENTITY_COLUMNS = (
     "e.id AS id, e.name AS name, e.slug AS slug, e.kind AS kind, e.wikidata_id AS wikidata_id"
 )
-ENTITIES_SQL = f"""
-    SELECT {ENTITY_COLUMNS}, 'mention' AS role, NULL AS claim
+ENTITIES_SQL = """
+    SELECT {columns}, 'mention' AS role, NULL AS claim
     FROM entities_entity e JOIN articles_article_mentions m ON m.entity_id = e.id
     WHERE m.article_id = %s
     UNION ALL
-    SELECT {ENTITY_COLUMNS}, 'subject' AS role, cs.claim_id AS claim
+    SELECT {columns}, 'subject' AS role, cs.claim_id AS claim
     FROM entities_entity e JOIN articles_claim_subjects cs ON cs.entity_id = e.id
-    WHERE cs.claim_id IN ({ARTICLE_CLAIMS})
+    WHERE cs.claim_id IN ({claims})
     UNION ALL
-    SELECT {ENTITY_COLUMNS}, 'speaker' AS role, c.id AS claim
+    SELECT {columns}, 'speaker' AS role, c.id AS claim
     FROM entities_entity e JOIN articles_claim c ON c.speaker_id = e.id
-    WHERE c.id IN ({ARTICLE_CLAIMS})
+    WHERE c.id IN ({claims})
     UNION ALL
-    SELECT {ENTITY_COLUMNS}, 'event' AS role, NULL AS claim
+    SELECT {columns}, 'event' AS role, NULL AS claim
     FROM entities_entity e
     WHERE e.id = %s
     ORDER BY name, id
@@ -132,16 +131,22 @@ SOURCE_COLUMNS = (
     "s.id AS id, s.url AS url, s.title AS title, s.publisher AS publisher, "
     "s.published_on AS published_on, s.archived_url AS archived_url"
 )
-SOURCES_SQL = f"""
-    SELECT {SOURCE_COLUMNS}, ci.number AS number, NULL AS backing
+SOURCES_SQL = """
+    SELECT {columns}, ci.number AS number, NULL AS backing
     FROM articles_source s JOIN articles_citation ci ON ci.source_id = s.id
     WHERE ci.article_id = %s
     UNION ALL
-    SELECT {SOURCE_COLUMNS}, NULL AS number, cs.claim_id AS backing
+    SELECT {columns}, NULL AS number, cs.claim_id AS backing
     FROM articles_source s JOIN articles_claimsource cs ON cs.source_id = s.id
-    WHERE cs.claim_id IN ({ARTICLE_CLAIMS})
+    WHERE cs.claim_id IN ({claims})
     ORDER BY title, id
 """
+
+
+def _sql(template: str, columns: str, claim_ids: list[int]) -> str:
+    """``template`` with its columns and a placeholder per claim id (``IN (NULL)``, which
+    matches nothing, when there are none)."""
+    return template.format(columns=columns, claims=", ".join(["%s"] * len(claim_ids)) or "NULL")
 
 
 def _claims_in(article: Article) -> list[Claim]:
@@ -161,7 +166,7 @@ class _Entities:
     speakers: dict[int, Entity]  # by claim
 
 
-def _entities_of(article: Article) -> _Entities:
+def _entities_of(article: Article, claim_ids: list[int]) -> _Entities:
     """``article``'s event, the entities it mentions, and the subjects and speaker of each of
     its claims, in one query.
 
@@ -170,7 +175,8 @@ def _entities_of(article: Article) -> _Entities:
     mentioned and a subject comes once in each.
     """
     found = _Entities(event=None, mentions=[], subjects=defaultdict(list), speakers={})
-    for entity in Entity.objects.raw(ENTITIES_SQL, [article.pk] * 3 + [article.event_id]):
+    sql = _sql(ENTITIES_SQL, ENTITY_COLUMNS, claim_ids)
+    for entity in Entity.objects.raw(sql, [article.pk, *claim_ids, *claim_ids, article.event_id]):
         if entity.role == "event":
             found.event = entity
         elif entity.role == "mention":
@@ -182,13 +188,16 @@ def _entities_of(article: Article) -> _Entities:
     return found
 
 
-def _sources_of(article: Article) -> tuple[list[tuple[int, Source]], dict[int, list[Source]]]:
+def _sources_of(
+    article: Article, claim_ids: list[int]
+) -> tuple[list[tuple[int, Source]], dict[int, list[Source]]]:
     """``article``'s citations as (number, source) in number order, and the sources of each
     of its claims in title order (as ``claim.sources.all()`` gives them; same titles by id),
     in one query."""
     citations: list[tuple[int, Source]] = []
     by_claim: dict[int, list[Source]] = defaultdict(list)
-    for source in Source.objects.raw(SOURCES_SQL, [article.pk] * 2):
+    sql = _sql(SOURCES_SQL, SOURCE_COLUMNS, claim_ids)
+    for source in Source.objects.raw(sql, [article.pk, *claim_ids]):
         if source.backing is None:
             citations.append((source.number, source))
         else:
@@ -206,8 +215,8 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
     statuses, claim_kinds, entity_kinds = map(_translated, (STATUSES, CLAIM_KINDS, ENTITY_KINDS))
     claims_in = _claims_in(article)
     claim_ids = [claim.pk for claim in claims_in]
-    citations, claim_sources = _sources_of(article)
-    entities_of = _entities_of(article)
+    citations, claim_sources = _sources_of(article, claim_ids)
+    entities_of = _entities_of(article, claim_ids)
     article.event = entities_of.event
     for claim in claims_in:
         claim.speaker = entities_of.speakers.get(claim.pk)
