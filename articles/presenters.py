@@ -6,10 +6,11 @@
 how many claims, citations or entities the article has.
 
 Building the page is kept cheap, as readers often get it uncached: four queries in the usual
-case (claims; sources cited or backing claims; entities mentioned or claims' subjects; the
-change-log check; history is only read when something changed after publication, see
-``changes.change_log``), and links come from ``get_absolute_url``, which formats paths from
-one ``reverse()`` per kind of page (``coverage_site/fast_reverse.py``).
+case (claims; sources cited or backing claims; entities mentioned, claims' subjects or
+speakers; the change-log check; history is only read when something changed after
+publication, see ``changes.change_log``), the first three written out in SQL, and links come
+from ``get_absolute_url``, which formats paths from one ``reverse()`` per kind of page
+(``coverage_site/fast_reverse.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Exists, F, Func, OuterRef, Subquery
 
 from entities.models import Entity, EntityKind
 from entities.structured_data import absolute_url
@@ -41,18 +42,12 @@ UPDATE_GRACE = dt.timedelta(minutes=1)
 ENTITY_KINDS = dict(EntityKind.choices)
 CLAIM_KINDS = dict(ClaimKind.choices)
 STATUSES = dict(VerificationStatus.choices)
-# The columns the page shows (the template, the JSON-LD, the change log's ids); loading the
-# rest (timestamps, notes, normalised keys) for a hundred rows costs more than the queries.
-ENTITY_FIELDS = ("name", "slug", "kind", "wikidata_id")
-SOURCE_FIELDS = ("title", "url", "publisher", "published_on", "archived_url")
-CLAIM_FIELDS = (
-    *("text", "status", "kind", "pledge_status", "amount", "unit"),
-    *("equivalent_amount", "equivalent_unit", "figure_date", "figure_date_precision"),
-)
 
 
-def _related(relation: str, fields: tuple[str, ...]) -> list[str]:
-    return [relation, *(f"{relation}__{field}" for field in fields)]
+def _translated(labels: dict[str, Any]) -> dict[str, str]:
+    """``labels`` translated once: a lazy label is translated again each time it is used,
+    and the article page uses each a few dozen times."""
+    return {value: str(label) for value, label in labels.items()}
 
 
 @dataclass(frozen=True)
@@ -88,7 +83,7 @@ class ClaimEntry:
     """One claim of the “Claims in this article” section."""
 
     claim: Claim
-    appearance: ClaimAppearance
+    passage: str  # where it appears in the text (its first appearance)
     url: str  # the claim's own page
     status_label: str
     kind_label: str
@@ -98,48 +93,99 @@ class ClaimEntry:
     highlighted: bool
 
 
-def _claims_in(article: Article) -> list[ClaimAppearance]:
-    """The first appearance of each claim in ``article``, in order, with claim and speaker."""
-    appearances = (
-        ClaimAppearance.objects.filter(article=article)
-        .select_related("claim__speaker")
-        .only(
-            "passage", *_related("claim", CLAIM_FIELDS), *_related("claim__speaker", ENTITY_FIELDS)
-        )
-        .order_by("position")
-    )
-    first: dict[int, ClaimAppearance] = {}
-    for appearance in appearances:
-        first.setdefault(appearance.claim_id, appearance)
+# The page's three reads, written out: each is a few index lookups for the database, and the
+# ORM spent several times that building the same unions on every request. ``raw()`` still
+# converts values per backend (decimals and dates on SQLite) and leaves the columns not read
+# deferred. The sources and entities queries take the claims' ids as a list: a subquery on the
+# appearances would save passing them but costs PostgreSQL more to plan than to run.
+CLAIMS_SQL = """
+    SELECT c.id, c.text, c.kind, c.speaker_id, c.status, c.amount, c.unit,
+           c.equivalent_amount, c.equivalent_unit, c.figure_date, c.figure_date_precision,
+           c.pledge_status, a.passage AS passage
+    FROM articles_claimappearance a JOIN articles_claim c ON c.id = a.claim_id
+    WHERE a.article_id = %s
+    ORDER BY a.position
+"""
+ENTITY_COLUMNS = (
+    "e.id AS id, e.name AS name, e.slug AS slug, e.kind AS kind, e.wikidata_id AS wikidata_id"
+)
+ENTITIES_SQL = """
+    SELECT {columns}, 'mention' AS role, NULL AS claim
+    FROM entities_entity e JOIN articles_article_mentions m ON m.entity_id = e.id
+    WHERE m.article_id = %s
+    UNION ALL
+    SELECT {columns}, 'subject' AS role, cs.claim_id AS claim
+    FROM entities_entity e JOIN articles_claim_subjects cs ON cs.entity_id = e.id
+    WHERE cs.claim_id IN ({claims})
+    UNION ALL
+    SELECT {columns}, 'speaker' AS role, c.id AS claim
+    FROM entities_entity e JOIN articles_claim c ON c.speaker_id = e.id
+    WHERE c.id IN ({claims})
+    UNION ALL
+    SELECT {columns}, 'event' AS role, NULL AS claim
+    FROM entities_entity e
+    WHERE e.id = %s
+    ORDER BY name, id
+"""
+SOURCE_COLUMNS = (
+    "s.id AS id, s.url AS url, s.title AS title, s.publisher AS publisher, "
+    "s.published_on AS published_on, s.archived_url AS archived_url"
+)
+SOURCES_SQL = """
+    SELECT {columns}, ci.number AS number, NULL AS backing
+    FROM articles_source s JOIN articles_citation ci ON ci.source_id = s.id
+    WHERE ci.article_id = %s
+    UNION ALL
+    SELECT {columns}, NULL AS number, cs.claim_id AS backing
+    FROM articles_source s JOIN articles_claimsource cs ON cs.source_id = s.id
+    WHERE cs.claim_id IN ({claims})
+    ORDER BY title, id
+"""
+
+
+def _sql(template: str, columns: str, claim_ids: list[int]) -> str:
+    """``template`` with its columns and a placeholder per claim id (``IN (NULL)``, which
+    matches nothing, when there are none)."""
+    return template.format(columns=columns, claims=", ".join(["%s"] * len(claim_ids)) or "NULL")
+
+
+def _claims_in(article: Article) -> list[Claim]:
+    """The claims appearing in ``article``, in order of their first appearance, each with
+    that appearance's ``passage``."""
+    first: dict[int, Claim] = {}
+    for claim in Claim.objects.raw(CLAIMS_SQL, [article.pk]):
+        first.setdefault(claim.pk, claim)
     return list(first.values())
 
 
-def _entities_of(
-    article: Article, claim_ids: list[int]
-) -> tuple[list[Entity], dict[int, list[Entity]]]:
-    """The entities ``article`` mentions and the subjects of each of its claims, in one query.
+@dataclass
+class _Entities:
+    event: Entity | None
+    mentions: list[Entity]
+    subjects: dict[int, list[Entity]]  # by claim
+    speakers: dict[int, Entity]  # by claim
+
+
+def _entities_of(article: Article, claim_ids: list[int]) -> _Entities:
+    """``article``'s event, the entities it mentions, and the subjects and speaker of each of
+    its claims, in one query.
 
     Each list is in name order, as ``article.mentions.all()`` and ``claim.subjects.all()``
     give it (namesakes by id, where those leave their order to the database); an entity both
     mentioned and a subject comes once in each.
     """
-    no_claim = Value(None, output_field=IntegerField())
-    mentioned = Entity.objects.filter(mentioned_in_articles=article).annotate(subject_of=no_claim)
-    about = Entity.objects.filter(claims_about__in=claim_ids).annotate(subject_of=F("claims_about"))
-    rows = (
-        mentioned.only(*ENTITY_FIELDS)
-        .order_by()  # the parts unordered (SQLite refuses otherwise), the union by name
-        .union(about.only(*ENTITY_FIELDS).order_by(), all=True)
-        .order_by("name", "id")
-    )
-    mentions: list[Entity] = []
-    subjects: dict[int, list[Entity]] = defaultdict(list)
-    for entity in rows:
-        if entity.subject_of is None:
-            mentions.append(entity)
+    found = _Entities(event=None, mentions=[], subjects=defaultdict(list), speakers={})
+    sql = _sql(ENTITIES_SQL, ENTITY_COLUMNS, claim_ids)
+    for entity in Entity.objects.raw(sql, [article.pk, *claim_ids, *claim_ids, article.event_id]):
+        if entity.role == "event":
+            found.event = entity
+        elif entity.role == "mention":
+            found.mentions.append(entity)
+        elif entity.role == "subject":
+            found.subjects[entity.claim].append(entity)
         else:
-            subjects[entity.subject_of].append(entity)
-    return mentions, subjects
+            found.speakers[entity.claim] = entity
+    return found
 
 
 def _sources_of(
@@ -148,22 +194,10 @@ def _sources_of(
     """``article``'s citations as (number, source) in number order, and the sources of each
     of its claims in title order (as ``claim.sources.all()`` gives them; same titles by id),
     in one query."""
-    none = Value(None, output_field=IntegerField())
-    cited = Source.objects.filter(citations__article=article).annotate(
-        number=F("citations__number"), backing=none
-    )
-    backing = Source.objects.filter(claim_sources__claim__in=claim_ids).annotate(
-        number=none, backing=F("claim_sources__claim")
-    )
-    rows = (
-        cited.only(*SOURCE_FIELDS)
-        .order_by()  # the parts unordered (SQLite refuses otherwise), the union by title
-        .union(backing.only(*SOURCE_FIELDS).order_by(), all=True)
-        .order_by("title", "id")
-    )
     citations: list[tuple[int, Source]] = []
     by_claim: dict[int, list[Source]] = defaultdict(list)
-    for source in rows:
+    sql = _sql(SOURCES_SQL, SOURCE_COLUMNS, claim_ids)
+    for source in Source.objects.raw(sql, [article.pk, *claim_ids]):
         if source.backing is None:
             citations.append((source.number, source))
         else:
@@ -178,10 +212,14 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
     ``preview=True`` is the staff preview of an unpublished article: the template then marks
     the page as a preview and keeps it out of search engines.
     """
-    appearances = _claims_in(article)
-    claim_ids = [appearance.claim_id for appearance in appearances]
+    statuses, claim_kinds, entity_kinds = map(_translated, (STATUSES, CLAIM_KINDS, ENTITY_KINDS))
+    claims_in = _claims_in(article)
+    claim_ids = [claim.pk for claim in claims_in]
     citations, claim_sources = _sources_of(article, claim_ids)
-    mentions, subjects = _entities_of(article, claim_ids)
+    entities_of = _entities_of(article, claim_ids)
+    article.event = entities_of.event
+    for claim in claims_in:
+        claim.speaker = entities_of.speakers.get(claim.pk)
     log = change_log(
         article,
         claim_ids=claim_ids,
@@ -194,12 +232,12 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
         citation_numbers=[number for number, _ in citations],
         highlights=[
             Highlight(
-                claim_id=appearance.claim_id,
-                passage=appearance.passage,
-                status=appearance.claim.status,
-                status_label=STATUSES.get(appearance.claim.status, appearance.claim.status),
+                claim_id=claim.pk,
+                passage=claim.passage,
+                status=claim.status,
+                status_label=statuses.get(claim.status, claim.status),
             )
-            for appearance in appearances
+            for claim in claims_in
         ],
     )
 
@@ -210,27 +248,26 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
             links[entity.pk] = EntityLink(
                 entity=entity,
                 url=entity.get_absolute_url(),
-                kind_label=ENTITY_KINDS.get(entity.kind, entity.kind),
+                kind_label=entity_kinds.get(entity.kind, entity.kind),
             )
         return links[entity.pk]
 
-    for entity in mentions:
+    for entity in entities_of.mentions:
         link(entity)
     if article.event_id:
         link(article.event)
     numbers = {source.pk: number for number, source in citations}
     claims = []
-    for appearance in appearances:
-        claim = appearance.claim
+    for claim in claims_in:
         claims.append(
             ClaimEntry(
                 claim=claim,
-                appearance=appearance,
+                passage=claim.passage,
                 url=claim.get_absolute_url(),
-                status_label=STATUSES.get(claim.status, claim.status),
-                kind_label=CLAIM_KINDS.get(claim.kind, claim.kind),
+                status_label=statuses.get(claim.status, claim.status),
+                kind_label=claim_kinds.get(claim.kind, claim.kind),
                 speaker=link(claim.speaker) if claim.speaker_id else None,
-                subjects=[link(subject) for subject in subjects[claim.pk]],
+                subjects=[link(subject) for subject in entities_of.subjects[claim.pk]],
                 sources=[
                     SourceRef(
                         source=source, url=source.get_absolute_url(), number=numbers.get(source.pk)

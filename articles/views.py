@@ -36,7 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.published().select_related("event"), slug=slug)
+    # The event comes with the page's other entities (``article_page_context``).
+    article = get_object_or_404(Article.objects.published(), slug=slug)
     return render(request, "articles/article_detail.html", article_page_context(article))
 
 
