@@ -176,9 +176,13 @@ def search_everything(query: str) -> SearchResults:
     )
     claims = search_claims(Claim.objects.published(), query, snippets=True, candidates=CANDIDATES)
     entities = search_entities(Entity.objects.public(), query, snippets=True, candidates=CANDIDATES)
+    if on_postgresql():
+        # The page shows the headline, the link and the snippets (computed by the database
+        # from the text): loading every body would be wasted.
+        articles = articles.only("title", "slug")
     results = SearchResults(
         query=query,
-        articles=list(articles.select_related("event")[:PER_TYPE]),
+        articles=list(articles[:PER_TYPE]),
         claims=list(claims.for_listing()[:PER_TYPE]),
         entities=list(entities[:PER_TYPE]),
     )
