@@ -9,8 +9,9 @@ with ``<mark>``, pass as they are). The claim comes from ``ClaimQuerySet.for_lis
 
 from __future__ import annotations
 
+import html
+
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.formatting import format_target_date
@@ -22,7 +23,10 @@ register = template.Library()
 
 
 def _e(value: object) -> str:
-    return conditional_escape(value)
+    """``conditional_escape`` without its lazy-string wrapper (a third of the card's cost)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _link(url: str, label: object) -> str:
@@ -65,7 +69,7 @@ def claim_card(claim) -> SafeString:
     status = (
         f'<span class="status status-{_e(claim.status)}">{_e(claim.get_status_display())}</span>'
     )
-    html = (
+    card = (
         f'<p class="claim-text"><a href="{_e(claim.get_absolute_url())}">{_e(text)}</a></p>\n'
         '<dl class="claim-meta">\n'
         f"  <div><dt>Status</dt><dd>{status}</dd></div>\n"
@@ -73,4 +77,4 @@ def claim_card(claim) -> SafeString:
         + "".join(f"  {row}\n" for row in _rows(claim))
         + "</dl>\n"
     )
-    return mark_safe(html)  # noqa: S308 (every value escaped above)
+    return mark_safe(card)  # noqa: S308 (every value escaped above)
