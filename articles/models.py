@@ -328,14 +328,19 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(kind=ClaimKind.PLEDGE)
 
     def for_listing(self) -> ClaimQuerySet:
-        """Loads what a public list of claims shows: speaker, subjects and the published
-        articles each claim appears in (as ``public_appearances``)."""
+        """Loads what a public list of claims shows: speaker, subjects (as ``listed_subjects``)
+        and the published articles each claim appears in (as ``public_appearances``, with only
+        the headline and slug of each article).
+
+        Lists, not related managers: a prefetch into ``claim.subjects`` builds a queryset per
+        claim to hold its cache, a third of what loading a page of claims costs in Python."""
         return self.select_related("speaker").prefetch_related(
-            "subjects",
+            models.Prefetch("subjects", to_attr="listed_subjects"),
             models.Prefetch(
                 "appearances",
                 queryset=ClaimAppearance.objects.filter(article__in=Article.objects.published())
                 .select_related("article")
+                .only("claim", "article__title", "article__slug")
                 .order_by("-article__published_at", "pk"),
                 to_attr="public_appearances",
             ),

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Exists, F, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import F, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
 from coverage_site.fulltext import (
@@ -40,6 +41,7 @@ EXCERPT_CHARS = 160
 # How many likely-best matches of each kind the search page ranks (see ``_likely_best``).
 CANDIDATES = 5 * PER_TYPE
 RECENT_CLAIMS = 5000
+RECENT_ARTICLES = 1000
 _OR = re.compile(r"\bor\b", re.IGNORECASE)
 
 
@@ -87,32 +89,84 @@ def search_articles(
     return results
 
 
-def _likely_best(queryset: QuerySet, query: str, search, count: int) -> QuerySet:
+def _likely_best(queryset: QuerySet, query: str, search, count: int) -> set[int]:
     """Up to ``2 * count`` article ids to rank: the ``count`` best by headline and standfirst,
     and the ``count`` newest matching anywhere.
 
     Ranking every match of a common word means reading thousands of full documents (TOASTed,
     with the body); these two ``LIMIT``-ed lists need neither. The first reads the small
     ``search_head`` document of the articles with any included word in their headline or
-    standfirst (a headline match should beat a body-only one); the second walks the
-    ``published_at`` index newest first and stops after ``count`` matches (or, for a rare word,
-    the planner takes the GIN index). An old article matching in its body only is left out when
-    more than ``count`` newer ones match: an approximation the search page accepts.
+    standfirst (a headline match should beat a body-only one); the second is ``_newest``. An
+    old article matching in its body only is left out when more than ``count`` newer ones
+    match: an approximation the search page accepts.
     """
     words = [term.replace('"', " ") for term in Terms.parse(query).include]
-    ids = queryset.order_by().values("pk")
-    newest = ids.alias(document=Document()).filter(document=search)
-    newest = newest.order_by("-published_at")[:count]  # the index's order
-    if not words:
-        return newest
-    anywhere_in_head = web_query(" or ".join(f'"{word}"' for word in words))
-    best_head = (
-        ids.alias(head=Document("search_head"))
-        .filter(head=anywhere_in_head)
-        .alias(head_rank=SearchRank(Document("search_head"), search))
-        .order_by("-head_rank", "-published_at")[:count]
+    matches = queryset.order_by().alias(document=Document()).filter(document=search)
+    floor = (
+        Article.objects.filter(published_at__isnull=False)
+        .order_by("-published_at")
+        .values("published_at")[RECENT_ARTICLES : RECENT_ARTICLES + 1]
     )
-    return best_head.union(newest)
+    others = []
+    if words:
+        anywhere_in_head = web_query(" or ".join(f'"{word}"' for word in words))
+        best_head = (
+            queryset.order_by()
+            .alias(head=Document("search_head"))
+            .filter(head=anywhere_in_head)
+            .alias(head_rank=SearchRank(Document("search_head"), search))
+            .order_by("-head_rank", "-published_at")
+        )
+        others.append(best_head)
+    unindexed = (F("published_at") + timedelta(0)).desc()
+    # A value, not a subquery: with a parameter the planner guesses a narrow range and reads
+    # every document in it instead of walking newest first and stopping early.
+    floor = floor.first()
+    floor = floor["published_at"] if floor else None
+    return _newest(matches, "published_at", floor, unindexed, others, count, walk_on=True)
+
+
+def _newest(
+    matches: QuerySet,
+    field: str,
+    floor,
+    unindexed_order,
+    others: list[QuerySet],
+    count: int,
+    *,
+    walk_on: bool = False,
+) -> set:
+    """Ids of the ``count`` newest (greatest ``field``) of ``matches``, and of the first
+    ``count`` of each of ``others``.
+
+    Walking the ``field`` index newest first stops after ``count`` matches of a common word,
+    where the GIN index would read thousands of rows; but when few match, an unbounded walk
+    reads the whole table (the planner cannot tell a rare phrase or a typo from a common word).
+    So the first query walks only down to ``floor`` (the value some thousand rows down, or
+    ``None`` for no bound), with ``others`` alongside: usually the only query. When it finds
+    fewer than ``count``, a second one takes the newest matches through the GIN index
+    (ordering by ``unindexed_order``, an expression the ``field`` index cannot serve, keeps
+    the planner from walking). With ``walk_on``, if the walk found at least a quarter of
+    ``count``, the second query walks on below ``floor`` instead: the rest are likely near,
+    and a quoted phrase of common words costs the GIN index a recheck of every row holding
+    all the words (articles' documents are TOASTed: tens of milliseconds).
+    """
+    recent = matches.order_by(f"-{field}")
+    if floor is not None:  # None: the table is small, walk it all
+        recent = recent.filter(**{f"{field}__gte": floor})
+    parts = [part.values("pk").annotate(newest=Value(False))[:count] for part in others]
+    walk = recent.values("pk").annotate(newest=Value(True))[:count]
+    rows = list(walk.union(*parts, all=True)) if parts else list(walk)
+    found = {row["pk"] for row in rows}
+    walked = sum(row["newest"] for row in rows)
+    if walked < count and floor is not None:
+        if walk_on and walked * 4 >= count:
+            older = matches.filter(**{f"{field}__lt": floor}).order_by(f"-{field}")
+            older = older[: count - walked]
+        else:
+            older = matches.order_by(unindexed_order)[:count]
+        found.update(older.values_list("pk", flat=True))
+    return found
 
 
 def search_claims(
@@ -135,14 +189,18 @@ def search_claims(
     search = web_query(query)
     results = queryset.alias(document=Document()).filter(document=search)
     if candidates:
-        likely = _recent_claims(queryset, search, candidates)
+        matches = queryset.order_by().alias(document=Document()).filter(document=search)
+        floor = Claim.objects.order_by("-pk").values("pk")[RECENT_CLAIMS : RECENT_CLAIMS + 1]
+        others = []
         words = [term.replace('"', " ") for term in Terms.parse(query).include]
         if len(words) > 1 and _OR.search(query):
             # Not narrowed to ``queryset``: checking visibility claim by claim for every
             # such match costs more than the few invisible ones, dropped below, save.
             every_word = web_query(" ".join(f'"{word}"' for word in words))
             with_all = Claim.objects.alias(document=Document()).filter(document=every_word)
-            likely = likely.union(with_all.order_by("-pk").values("pk")[:candidates])
+            others.append(with_all.order_by("-pk"))
+        floor = Coalesce(Subquery(floor), 0)
+        likely = _newest(matches, "pk", floor, -F("pk"), others, candidates)
         results = results.filter(pk__in=likely)
     if ranked:
         results = results.annotate(search_rank=SearchRank(Document(), search)).order_by(
@@ -153,22 +211,6 @@ def search_claims(
     return results
 
 
-def _recent_claims(queryset: QuerySet, search, count: int) -> QuerySet:
-    """Ids of up to ``count`` newest matching claims of ``queryset``, found cheaply whether a
-    word is common or absent.
-
-    Walking the primary key newest first stops early for a common word, but reads every claim
-    when nothing matches (the planner cannot tell a typo from a rare word). So the walk is
-    bounded to the newest ``RECENT_CLAIMS`` claims; only if it finds fewer than ``count`` does
-    the GIN index look through the rest (a one-time filter in the plan: never run otherwise).
-    """
-    ids = queryset.order_by().alias(document=Document()).filter(document=search).values("pk")
-    floor = Claim.objects.order_by("-pk").values("pk")[RECENT_CLAIMS : RECENT_CLAIMS + 1]
-    recent = ids.filter(pk__gte=Coalesce(Subquery(floor), 0)).order_by("-pk")
-    older = ids.filter(~Exists(recent[count - 1 : count]))
-    return recent[:count].union(older.order_by(-F("pk"))[:count])
-
-
 def search_everything(query: str) -> SearchResults:
     """Up to ``PER_TYPE`` public results of each type for ``query`` (stripped, non-empty)."""
     articles = search_articles(
@@ -176,9 +218,13 @@ def search_everything(query: str) -> SearchResults:
     )
     claims = search_claims(Claim.objects.published(), query, snippets=True, candidates=CANDIDATES)
     entities = search_entities(Entity.objects.public(), query, snippets=True, candidates=CANDIDATES)
+    if on_postgresql():
+        # The page shows the headline, the link and the snippets (computed by the database
+        # from the text): loading every body would be wasted.
+        articles = articles.only("title", "slug")
     results = SearchResults(
         query=query,
-        articles=list(articles.select_related("event")[:PER_TYPE]),
+        articles=list(articles[:PER_TYPE]),
         claims=list(claims.for_listing()[:PER_TYPE]),
         entities=list(entities[:PER_TYPE]),
     )

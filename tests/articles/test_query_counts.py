@@ -3,6 +3,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 
 from tests.content import build_summit
 from tests.factories import CitationFactory, CorrectionNoteFactory, SourceFactory
@@ -29,7 +30,9 @@ PAGES = {
     ),
     "claims explorer, page 2": (lambda c: "/claims/?page=2", 7),
     "pledge tracker": (lambda c: "/pledges/", 3),
-    "search": (lambda c: "/search/?q=billion", 5),
+    # On PostgreSQL the candidates' ids come first (articles: the walk's floor too), and a
+    # second look when the newest-first walk finds fewer than 100 claims, as it does here.
+    "search": (lambda c: "/search/?q=billion", 9 if connection.vendor == "postgresql" else 5),
     "RSS feed": (lambda c: "/feed/rss/", 1),
     "Atom feed": (lambda c: "/feed/atom/", 1),
     "entity RSS feed": (lambda c: "/entities/sk-group/feed/rss/", 2),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from http import HTTPStatus
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from articles import search
 from articles.models import Article, Claim
 from articles.search import search_articles, search_claims, search_everything
+from coverage_site.fulltext import web_query
 from entities.models import Entity
 from entities.search import search_entities
 from tests.factories import (
@@ -167,3 +171,29 @@ def test_api_q_uses_the_same_search(client, db):
     assert {item["slug"] for item in by_date.json()["results"]} == {"title", "body"}
     excluded = client.get("/api/v1/articles/", {"q": "hynix -expands"}).json()["results"]
     assert [item["slug"] for item in excluded] == ["body"]
+
+
+@pytest.mark.parametrize(("newest_matching", "count"), [(0, 4), (1, 4), (2, 4), (1, 5)])
+def test_bounded_walk_still_finds_the_newest_matches(db, monkeypatch, newest_matching, count):
+    """The newest-first walk stops at the newest few articles; when it finds too few there,
+    a second query (walking on if the matches were dense, the GIN index if not) takes the
+    rest, so the candidates are still the newest matches."""
+    monkeypatch.setattr(search, "RECENT_ARTICLES", 4)
+    now = timezone.now()
+
+    def article(days: int, matching: bool):
+        body = "Ulsan port expands." if matching else "Busan port expands."
+        return PublishedArticleFactory(body=body, published_at=now - dt.timedelta(days=days))
+
+    recent = [article(day, day <= newest_matching) for day in range(1, 6)]
+    older = [article(day, True) for day in range(10, 16)]
+    query = web_query("ulsan")
+    found = search._likely_best(Article.objects.published(), "ulsan", query, count)
+    assert found == {a.pk for a in (recent[:newest_matching] + older)[:count]}
+    claims = [ClaimFactory(text=f"Ulsan {n}.") for n in range(3)]
+    newer = [ClaimFactory(text="Busan.") for _ in range(2)]  # all the walk reaches
+    for claim in claims + newer:
+        ClaimAppearanceFactory(claim=claim, article=recent[0])
+    monkeypatch.setattr(search, "RECENT_CLAIMS", 1)
+    found_claims = search_claims(Claim.objects.published(), "ulsan", candidates=2)
+    assert set(found_claims) == set(claims[1:])

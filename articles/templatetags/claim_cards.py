@@ -1,0 +1,80 @@
+"""A claim's card (``{{ claim|claim_card }}``), written out in Python.
+
+The search page, the claim explorer and the entity and source pages list 20 to 25 cards each;
+as an included template a card cost about 150 µs to render, most of those pages' rendering.
+This filter writes the markup the template wrote, whitespace included, every value escaped as
+the template's autoescaping did (``conditional_escape``: search snippets, already safe HTML
+with ``<mark>``, pass as they are). The claim comes from ``ClaimQuerySet.for_listing()``.
+"""
+
+from __future__ import annotations
+
+import html
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.formatting import format_target_date
+from articles.models import ClaimKind
+
+from .coverage import figure
+
+register = template.Library()
+
+
+def _e(value: object) -> str:
+    """``conditional_escape`` without its lazy-string wrapper (a third of the card's cost)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _link(url: str, label: object) -> str:
+    return f'<a href="{_e(url)}">{_e(label)}</a>'
+
+
+def _rows(claim) -> list[str]:
+    """The ``<dl>`` rows after Status and Kind; a row that does not apply is left empty."""
+    pledge = claim.kind == ClaimKind.PLEDGE
+    speaker = claim.speaker
+    rows = ["", "", "", "", "", "", ""]
+    if speaker:
+        link = _link(speaker.get_absolute_url(), speaker.name)
+        rows[0] = f"<div><dt>Speaker</dt><dd>{link}</dd></div>"
+    if claim.listed_subjects:
+        links = ", ".join(_link(e.get_absolute_url(), e.name) for e in claim.listed_subjects)
+        rows[1] = f"<div><dt>About</dt><dd>{links}</dd></div>"
+    if claim.amount is not None:
+        rows[2] = f"<div><dt>Figure</dt><dd>{_e(figure(claim))}</dd></div>"
+    if claim.figure_date:
+        label = "Target" if pledge else "Refers to"
+        when = format_target_date(claim.figure_date, claim.figure_date_precision)
+        rows[3] = f"<div><dt>{label}</dt><dd>{_e(when)}</dd></div>"
+    if pledge:
+        status = claim.get_pledge_status_display() if claim.pledge_status else "Pending"
+        rows[4] = f"<div><dt>Pledge</dt><dd>{_e(status)}</dd></div>"
+    # rows[5], the card's sources, is only shown on the article page, which writes its own.
+    if claim.public_appearances:
+        links = "; ".join(
+            _link(a.article.get_absolute_url(), a.article.title) for a in claim.public_appearances
+        )
+        rows[6] = f"<div><dt>In</dt><dd>{links}</dd></div>"
+    return rows
+
+
+@register.filter
+def claim_card(claim) -> SafeString:
+    """One claim's card: its text (or search snippet) linked, then what is known about it."""
+    text = getattr(claim, "text_html", "") or claim.text
+    status = (
+        f'<span class="status status-{_e(claim.status)}">{_e(claim.get_status_display())}</span>'
+    )
+    card = (
+        f'<p class="claim-text"><a href="{_e(claim.get_absolute_url())}">{_e(text)}</a></p>\n'
+        '<dl class="claim-meta">\n'
+        f"  <div><dt>Status</dt><dd>{status}</dd></div>\n"
+        f"  <div><dt>Kind</dt><dd>{_e(claim.get_kind_display())}</dd></div>\n"
+        + "".join(f"  {row}\n" for row in _rows(claim))
+        + "</dl>\n"
+    )
+    return mark_safe(card)  # noqa: S308 (every value escaped above)
