@@ -18,26 +18,16 @@ from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.formatting import format_amount, format_target_date
-from articles.models import ClaimKind, PledgeStatus
+from .claim_cards import figure_rows
 
 register = template.Library()
 
-PLEDGE_STATUSES = dict(PledgeStatus.choices)
 ROW = "\n          "  # between a claim card's ``<dl>`` rows, as the template indented them
 
 
 def _e(value: object) -> str:
     """``value`` escaped for HTML text or a quoted attribute (Django's ``escape``)."""
     return html.escape(str(value))
-
-
-def _figure(claim) -> str:
-    """What the ``figure`` filter says (``articles.templatetags.coverage.figure``)."""
-    text = format_amount(claim.amount, claim.unit)
-    if text and claim.equivalent_amount is not None:
-        text += f" ({format_amount(claim.equivalent_amount, claim.equivalent_unit)})"
-    return text
 
 
 def _source_ref(item) -> str:
@@ -54,7 +44,6 @@ def _source_ref(item) -> str:
 def _claim_rows(entry) -> list[str]:
     """The ``<dl>`` rows of one claim card; a row that does not apply is an empty line."""
     claim = entry.claim
-    pledge = claim.kind == ClaimKind.PLEDGE
     rows = [
         f'<div><dt>Status</dt><dd><span class="status status-{_e(claim.status)}">'
         f"{_e(entry.status_label)}</span></dd></div>",
@@ -77,16 +66,7 @@ def _claim_rows(entry) -> list[str]:
             f'<a href="{_e(link.url)}">{_e(link.entity.name)}</a>' for link in entry.subjects
         )
         rows[3] = f"<div><dt>About</dt><dd>{links}</dd></div>"
-    if claim.amount is not None:
-        rows[4] = f"<div><dt>Figure</dt><dd>{_e(_figure(claim))}</dd></div>"
-    if claim.figure_date:
-        label = "Target" if pledge else "Refers to"
-        when = format_target_date(claim.figure_date, claim.figure_date_precision)
-        rows[5] = f"<div><dt>{label}</dt><dd>{_e(when)}</dd></div>"
-    if pledge:
-        status = claim.pledge_status
-        label = PLEDGE_STATUSES.get(status, status) if status else "Pending"
-        rows[6] = f"<div><dt>Pledge</dt><dd>{_e(label)}</dd></div>"
+    rows[4:7] = figure_rows(claim)
     if entry.sources:
         sources = "; ".join(_source_ref(item) for item in entry.sources)
         rows[7] = f"<div><dt>Sources</dt><dd>{sources}</dd></div>"

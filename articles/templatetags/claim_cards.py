@@ -15,11 +15,13 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.formatting import format_target_date
-from articles.models import ClaimKind
+from articles.models import ClaimKind, PledgeStatus
 
 from .coverage import figure
 
 register = template.Library()
+
+PLEDGE_STATUSES = dict(PledgeStatus.choices)
 
 
 def _e(value: object) -> str:
@@ -33,9 +35,25 @@ def _link(url: str, label: object) -> str:
     return f'<a href="{_e(url)}">{_e(label)}</a>'
 
 
+def figure_rows(claim) -> list[str]:
+    """A card's Figure, Target (or Refers to) and Pledge rows, each empty when it does not
+    apply: the same on every card, the article page's (``article_page.py``) included."""
+    pledge = claim.kind == ClaimKind.PLEDGE
+    rows = ["", "", ""]
+    if claim.amount is not None:
+        rows[0] = f"<div><dt>Figure</dt><dd>{_e(figure(claim))}</dd></div>"
+    if claim.figure_date:
+        label = "Target" if pledge else "Refers to"
+        when = format_target_date(claim.figure_date, claim.figure_date_precision)
+        rows[1] = f"<div><dt>{label}</dt><dd>{_e(when)}</dd></div>"
+    if pledge:
+        status = PLEDGE_STATUSES.get(claim.pledge_status, claim.pledge_status)
+        rows[2] = f"<div><dt>Pledge</dt><dd>{_e(status or 'Pending')}</dd></div>"
+    return rows
+
+
 def _rows(claim) -> list[str]:
     """The ``<dl>`` rows after Status and Kind; a row that does not apply is left empty."""
-    pledge = claim.kind == ClaimKind.PLEDGE
     speaker = claim.speaker
     rows = ["", "", "", "", "", "", ""]
     if speaker:
@@ -44,15 +62,7 @@ def _rows(claim) -> list[str]:
     if claim.listed_subjects:
         links = ", ".join(_link(e.get_absolute_url(), e.name) for e in claim.listed_subjects)
         rows[1] = f"<div><dt>About</dt><dd>{links}</dd></div>"
-    if claim.amount is not None:
-        rows[2] = f"<div><dt>Figure</dt><dd>{_e(figure(claim))}</dd></div>"
-    if claim.figure_date:
-        label = "Target" if pledge else "Refers to"
-        when = format_target_date(claim.figure_date, claim.figure_date_precision)
-        rows[3] = f"<div><dt>{label}</dt><dd>{_e(when)}</dd></div>"
-    if pledge:
-        status = claim.get_pledge_status_display() if claim.pledge_status else "Pending"
-        rows[4] = f"<div><dt>Pledge</dt><dd>{_e(status)}</dd></div>"
+    rows[2:5] = figure_rows(claim)
     # rows[5], the card's sources, is only shown on the article page, which writes its own.
     if claim.public_appearances:
         links = "; ".join(
