@@ -31,6 +31,7 @@ VERSION = 1
 MODELS = [
     "entities.Entity",
     "entities.EntityAlias",
+    "entities.EntityRedirect",
     "articles.Source",
     "entities.EntityRelation",
     "articles.Article",
@@ -46,6 +47,8 @@ MODELS = [
     "articles.HistoricalCitation",
     "articles.HistoricalClaim",
 ]
+# Added after version 1 exports were first written: an export without them restores none.
+ADDED_MODELS = {"entities.EntityRedirect"}
 CONTENT_MODELS = ["articles.Article", "articles.Claim", "articles.Source", "entities.Entity"]
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
 
@@ -110,7 +113,11 @@ def _load(path: Path) -> dict[str, Any]:
         raise BackupError(
             f"{path} is export version {document.get('version')}; this site reads {VERSION}."
         )
-    missing = [label for label in MODELS if label not in document.get("models", {})]
+    missing = [
+        label
+        for label in MODELS
+        if label not in document.get("models", {}) and label not in ADDED_MODELS
+    ]
     if missing:
         raise BackupError(f"{path} lacks {', '.join(missing)}.")
     return document
@@ -161,7 +168,7 @@ def coverage_import_from(path: Path) -> dict[str, int]:
     _restore_users(document.get("users", []))
     counts = {}
     for label in MODELS:
-        rows = document["models"][label]
+        rows = document["models"].get(label, [])
         try:
             objects = list(serializers.deserialize("python", rows))
         except (DeserializationError, KeyError, TypeError, ValueError) as error:

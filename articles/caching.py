@@ -41,6 +41,7 @@ CONTENT_MODELS = (
     "articles.Source",
     "entities.Entity",
     "entities.EntityAlias",
+    "entities.EntityRedirect",
     "entities.EntityRelation",
 )
 GENERATION_KEY = "public-cache:generation"

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
-from entities.models import Entity, EntityAlias, EntityRelation
+from entities.models import Entity, EntityAlias, EntityRedirect, EntityRelation
 
 from . import roles
 from .caching import content_changed
@@ -404,6 +404,9 @@ def entity_merge(*, keep: Entity, drop: Entity, by) -> Entity:
         _move_entity_links(keep, drop, by)
         keep.description = keep.description or drop.description
         keep.wikidata_id = keep.wikidata_id or drop.wikidata_id
+        # The duplicate's address, and every address it had, now lead to the kept page.
+        EntityRedirect.objects.filter(entity=drop).update(entity=keep)
+        EntityRedirect.remember(drop.slug, keep)
         drop._history_user = by
         drop.delete()
         keep._history_user = by

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -130,10 +130,26 @@ class Entity(models.Model):
         self.name_key = normalise_name(self.name)
         if not self.slug:
             self.slug = slugify(self.name)[:200] or "entity"
-        super().save(*args, **kwargs)
+        old_slug = getattr(self, "_loaded_slug", None)
+        if old_slug == self.slug:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():  # a new entity, or a renamed one
+            super().save(*args, **kwargs)
+            # The slug is this entity's now: an old address must not lead elsewhere.
+            EntityRedirect.objects.filter(old_slug=self.slug).delete()
+            if old_slug:
+                EntityRedirect.remember(old_slug, self)
+        self._loaded_slug = self.slug
 
     def get_absolute_url(self) -> str:
         return reverse_one("entities:detail", "slug", self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        entity = super().from_db(db, field_names, values)
+        entity._loaded_slug = entity.__dict__.get("slug")  # what a rename redirects from
+        return entity
 
     @property
     def wikidata_url(self) -> str:
@@ -219,3 +235,27 @@ class EntityRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} — {self.get_kind_display()} — {self.object}"
+
+
+class EntityRedirect(models.Model):
+    """An address an entity's page had: its slug before a rename, or a merged duplicate's.
+
+    Readers' bookmarks and other sites' links to the old address are sent to the entity's page
+    (a permanent redirect) instead of a 404. Kept by ``Entity.save`` (renames) and the merge
+    service; deleting the entity deletes its old addresses.
+    """
+
+    old_slug = models.SlugField("old slug", max_length=200, unique=True)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.entity.slug}"
+
+    @classmethod
+    def remember(cls, old_slug: str, entity: Entity) -> None:
+        """Send ``old_slug`` to ``entity`` from now on (replacing where it went before)."""
+        cls.objects.update_or_create(old_slug=old_slug, defaults={"entity": entity})

@@ -14,6 +14,8 @@ found faster by walking the newest rows (``_walk_is_cheaper``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.apps import apps
@@ -31,11 +33,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from .models import Entity, EntityRelation
+from .models import Entity, EntityRedirect, EntityRelation
 from .structured_data import absolute_url, entity_json_ld
 
 CLAIMS_PER_PAGE = 25
@@ -122,7 +124,31 @@ def _claims_page(
     return paginator.page(numbered.number)
 
 
+def follows_old_addresses(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page not found under an entity's old slug (renamed, or merged into another) is
+    permanently redirected to the entity's page, with the query string kept."""
+
+    @wraps(view)
+    def view_or_redirect(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, slug, **kwargs)
+        except Http404:
+            moved = (
+                EntityRedirect.objects.filter(old_slug=slug, entity__in=Entity.objects.public())
+                .select_related("entity")
+                .first()
+            )
+            if moved is None:
+                raise
+            query = request.META.get("QUERY_STRING", "")
+            url = moved.entity.get_absolute_url() + (f"?{query}" if query else "")
+            return HttpResponsePermanentRedirect(url)
+
+    return view_or_redirect
+
+
 @require_safe
+@follows_old_addresses
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entity = get_object_or_404(Entity.objects.public(), slug=slug)
     article_model = apps.get_model("articles", "Article")

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from articles.backup import MODELS, coverage_export
 from articles.models import Article, Claim, CorrectionNote, Source, VerificationStatus
 from articles.services import article_publish, claim_set_status
-from entities.models import Entity, EntityAlias, EntityRelation
+from entities.models import Entity, EntityAlias, EntityRedirect, EntityRelation
 from tests.factories import (
     ArticleFactory,
     CitationFactory,
@@ -44,6 +44,8 @@ def _coverage():
     claim_set_status(claim=claim, status=VerificationStatus.VERIFIED, by=checker)
     article_publish(article=article, by=editor(username="chief"))
     CorrectionNote.objects.create(article=article, text="An earlier version said $4bn.")
+    speaker.slug = "chey-taewon"  # the old address is kept as a redirect
+    speaker.save()
 
 
 def _snapshot():
@@ -74,6 +76,20 @@ def test_round_trip_restores_everything_identically(tmp_path):
     assert claim.history.count() == before["articles.HistoricalClaim"].__len__()
     assert EntityAlias.objects.get().name == "최태원"
     assert EntityRelation.objects.count() == 1
+    assert EntityRedirect.objects.get().entity.slug == "chey-taewon"
+
+
+def test_an_export_from_before_entity_redirects_restores(tmp_path):
+    """Exports written before old entity addresses were kept lack them: they restore without."""
+    _coverage()
+    document = coverage_export()
+    del document["models"]["entities.EntityRedirect"]
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(document, default=str), encoding="utf-8")
+    _wipe()
+    call_command("import_coverage", str(path))
+    assert Claim.objects.count() == 1
+    assert not EntityRedirect.objects.exists()
 
 
 def test_restored_sequences_continue_after_the_restored_ids(tmp_path):

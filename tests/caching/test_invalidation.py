@@ -174,12 +174,15 @@ def test_the_change_feed_shows_a_publish_at_once(anon, summit, editor_user):
 
 
 def test_merging_entities_refreshes_their_pages(anon, summit, editor_user):
-    """After a merge the duplicate's page is gone and the kept one shows its alias."""
+    """After a merge the duplicate's cached page is gone (its address redirects to the kept
+    page) and the kept one shows its alias."""
     duplicate = EntityFactory(name="SK Grp", slug="sk-grp")
     summit.article.mentions.add(duplicate)
     _cached(anon, duplicate.get_absolute_url(), summit.sk_group.get_absolute_url())
     services.entity_merge(keep=summit.sk_group, drop=duplicate, by=editor_user)
-    assert _fresh(anon, "/entities/sk-grp/").status_code == HTTPStatus.NOT_FOUND
+    moved = _fresh(anon, "/entities/sk-grp/")
+    assert moved.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert moved["Location"] == summit.sk_group.get_absolute_url()
     assert "SK Grp" in _fresh(anon, summit.sk_group.get_absolute_url()).content.decode()
 
 
