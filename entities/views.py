@@ -159,7 +159,7 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claims = published.involving_by_ids(entity)
     status_counts, site_size, figure_claims = _summary(claims)
     total = sum(count for _, _, count in status_counts)
-    articles = article_model.objects.published().select_related("event")
+    articles = article_model.objects.published().only("title", "slug", "published_at")
     # An entity's share of the articles is at least about its share of the claims.
     if _walk_is_cheaper(total, site_size, ARTICLES_SHOWN):
         articles = articles.involving(entity)
