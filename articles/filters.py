@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Subquery, Value, When
 from django_filters.constants import EMPTY_VALUES
 
 from entities.models import Entity
@@ -17,14 +17,26 @@ from .models import Article, Claim, ClaimKind, VerificationStatus
 
 
 def unit_choices() -> list[tuple[str, str]]:
-    units = (
-        Claim.objects.published()
-        .exclude(unit="")
-        .order_by("unit")
-        .values_list("unit", flat=True)
-        .distinct()
+    """The units of published claims' figures, A–Z.
+
+    Asked as two cheap questions, not one dear one: which units any claim has, then, for each
+    unit, whether a published claim has it (the first found ends the search). Testing every
+    claim for publication before picking out the distinct units took 0.1 s with the full
+    benchmark data, on every explorer page.
+    """
+    units = list(
+        Claim.objects.exclude(unit="").order_by("unit").values_list("unit", flat=True).distinct()
     )
-    return [(unit, unit) for unit in units]
+    if not units:
+        return []
+    first_published = [
+        Subquery(Claim.objects.published().filter(unit=unit).order_by().values("pk")[:1])
+        for unit in units
+    ]
+    offered = set(
+        Claim.objects.filter(pk__in=first_published).order_by().values_list("unit", flat=True)
+    )
+    return [(unit, unit) for unit in units if unit in offered]
 
 
 ENTITY_HELP = "The last part of the entity's page address, as in /entities/sk-group/."
@@ -105,6 +117,11 @@ class ClaimExplorerFilter(django_filters.FilterSet):
     class Meta:
         model = Claim
         fields = ["entity", "kind", "status", "article", "unit"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Once per page: a callable would be asked again to validate and then to render.
+        self.filters["unit"].extra["choices"] = unit_choices()
 
     def filter_entity(self, queryset, name, value):
         return queryset.involving_by_ids(value) if value else queryset

@@ -143,3 +143,19 @@ def test_article_published_after_start_up_is_offered_as_a_filter(client, summit)
     html = client.get(f"{URL}?article={fresh.slug}").content.decode()
     assert 'role="alert"' not in html
     assert _listed(client, f"article={fresh.slug}") == [extra.pk]
+
+
+def test_units_offered_are_those_of_published_claims(client, summit):
+    """A unit only hidden claims use is not offered; every published figure's unit is."""
+    from articles.filters import unit_choices
+    from articles.models import ArticleStatus
+    from tests.factories import ArticleFactory
+
+    draft = ArticleFactory(status=ArticleStatus.DRAFT, published_at=None)
+    hidden = FigureClaimFactory(unit="XYZ", text="A hidden figure in XYZ.")
+    ClaimAppearanceFactory(claim=hidden, article=draft)
+    shared = FigureClaimFactory(unit="TWh", text="A figure in TWh.")
+    ClaimAppearanceFactory(claim=shared, article=draft)
+    ClaimAppearanceFactory(claim=shared, article=summit.article)
+    assert [value for value, _ in unit_choices()] == ["GPU", "KRW", "TWh", "USD"]
+    assert '<option value="XYZ">' not in client.get(URL).content.decode()

@@ -25,16 +25,17 @@ PAGES = {
     # him some), the charted claims are not asked for: see FEWER_WITHOUT_FIGURES.
     "entity (speaker)": (lambda c: c.chey.get_absolute_url(), 9),
     "source": (lambda c: c.source.get_absolute_url(), 5),
-    # Count, page of claims, its subjects and appearances, the unit choices (the entity and
-    # article are typed, not listed); filtering adds a check of the typed entity and article.
-    "claims explorer": (lambda c: "/claims/", 5),
+    # Count, page of claims, its subjects and appearances, the unit choices (the units, then
+    # which have a published claim); the entity and article are typed, not listed: filtering
+    # adds a check of each.
+    "claims explorer": (lambda c: "/claims/", 6),
     "claims explorer, filtered and sorted": (
         lambda c: (
             f"/claims/?entity=sk-group&kind=figure&unit=USD&sort=-amount&article={c.article.slug}"
         ),
         8,
     ),
-    "claims explorer, page 2": (lambda c: "/claims/?page=2", 5),
+    "claims explorer, page 2": (lambda c: "/claims/?page=2", 6),
     "pledge tracker": (lambda c: "/pledges/", 3),
     "search": (lambda c: "/search/?q=billion", 5),
     "RSS feed": (lambda c: "/feed/rss/", 1),
