@@ -4,9 +4,10 @@ This app never imports ``articles``: claims, articles and sources are reached th
 registry and their own visibility QuerySet methods, as ``EntityQuerySet.public()`` does.
 
 A busy entity is involved in thousands of claims, so the page never loads them all: one
-aggregate counts them per verification status, one page of the most recently updated is
-listed (the claims explorer, filtered by the entity, has them all), and the charts take at
-most ``FIGURES_PER_CHART`` figures per unit from the database. The entity's claims and
+pass over them in the database counts them per verification status and ranks their figures
+(``_summary``; only the ``FIGURES_PER_CHART`` largest per unit are loaded, for the charts),
+and one page of the most recently updated is listed (the claims explorer, filtered by the
+entity, has them all). The entity's claims and
 articles are looked up by id (``involving_by_ids()``), so the queries cost what the entity has,
 not what the site has; only the newest few of an entity in a large share of the coverage are
 found faster by walking the newest rows (``_walk_is_cheaper``).
