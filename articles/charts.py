@@ -29,6 +29,7 @@ LABEL_LIMIT = 56
 @dataclass(frozen=True)
 class Bar:
     claim: Claim
+    url: str  # the claim's page
     value: Decimal
     value_label: str
     original_label: str  # the amount as stated, when charted at its stated equivalent
@@ -99,6 +100,7 @@ def figure_charts(claims: Iterable[Claim], *, per_chart: int = 12) -> list[Chart
             bars.append(
                 Bar(
                     claim=claim,
+                    url=claim.get_absolute_url(),
                     value=value,
                     value_label=format_amount(value, unit),
                     original_label=original,

@@ -292,6 +292,10 @@ class VerificationStatus(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
+STATUS_LABELS = dict(VerificationStatus.choices)
+KIND_LABELS = dict(ClaimKind.choices)
+
+
 class PledgeStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     MET = "met", "Met"
@@ -330,7 +334,8 @@ class ClaimQuerySet(models.QuerySet):
     def for_listing(self) -> ClaimQuerySet:
         """Loads what a public list of claims shows: speaker, subjects (as ``listed_subjects``)
         and the published articles each claim appears in (as ``public_appearances``, with only
-        the headline and slug of each article).
+        the titles and slugs of the articles: their bodies and search vectors were most of what
+        the query sent).
 
         Lists, not related managers: a prefetch into ``claim.subjects`` builds a queryset per
         claim to hold its cache, a third of what loading a page of claims costs in Python."""
@@ -527,6 +532,17 @@ class Claim(models.Model):
     @property
     def has_figure(self) -> bool:
         return self.amount is not None
+
+    @property
+    def status_label(self) -> str:
+        """``get_status_display()`` for list pages: a dict lookup, where Django's method
+        rebuilds the choices as a dict on every call (a tenth of a claim card's time)."""
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def kind_label(self) -> str:
+        """``get_kind_display()`` for list pages, as ``status_label``."""
+        return KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def amount_usd(self):

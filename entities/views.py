@@ -4,9 +4,10 @@ This app never imports ``articles``: claims, articles and sources are reached th
 registry and their own visibility QuerySet methods, as ``EntityQuerySet.public()`` does.
 
 A busy entity is involved in thousands of claims, so the page never loads them all: one
-aggregate counts them per verification status, one page of the most recently updated is
-listed (the claims explorer, filtered by the entity, has them all), and the charts take at
-most ``FIGURES_PER_CHART`` figures per unit from the database. The entity's claims and
+pass over them in the database counts them per verification status and ranks their figures
+(``_summary``; only the ``FIGURES_PER_CHART`` largest per unit are loaded, for the charts),
+and one page of the most recently updated is listed (the claims explorer, filtered by the
+entity, has them all). The entity's claims and
 articles are looked up by id (``involving_by_ids()``), so the queries cost what the entity has,
 not what the site has; only the newest few of an entity in a large share of the coverage are
 found faster by walking the newest rows (``_walk_is_cheaper``).
@@ -66,19 +67,61 @@ def _relations(entity: Entity) -> list[EntityRelation]:
     )
 
 
-def _status_counts(claims: QuerySet) -> tuple[list[tuple[str, str, int]], int]:
-    """(status, label, count) for each verification status the claims have, in the order
-    the statuses are defined; and the highest claim id on the site, a cheap stand-in for how
-    many claims it has (see ``_walk_is_cheaper``), read by the same query."""
+def _summary(claims: QuerySet) -> tuple[list[tuple[str, str, int]], int, list]:
+    """What the page says about all of the entity's claims, read in one pass over them.
+
+    Returns (status, label, count) for each verification status the claims have, in the
+    order the statuses are defined; the highest claim id on the site, a cheap stand-in for
+    how many claims it has (see ``_walk_is_cheaper``); and the figures the charts draw: the
+    largest ``FIGURES_PER_CHART`` in each chart unit, the claims ``figure_charts`` would keep
+    out of all of them (a figure with a stated equivalent is charted in the equivalent's
+    unit), ranked in the database so only those are loaded.
+
+    Counting and ranking are window functions over the same rows, and only the rows that
+    carry a count (the first of each status) or a chart figure come back: checking that each
+    of a busy entity's 5,000 claims is published is the expensive part, and two queries (an
+    aggregate and a ranking) did it twice.
+    """
     claim_model = apps.get_model("articles", "Claim")
-    highest_id = Subquery(claim_model.objects.order_by("-pk").values("pk")[:1])
-    rows = claims.values_list("status").annotate(Count("pk"), site_size=highest_id).order_by()
-    found = {status: (count, site_size) for status, count, site_size in rows}
+    figure = Q(amount__isnull=False)
+    converted = Q(equivalent_amount__isnull=False)
+    chart_unit = Case(
+        When(~figure, then=None), When(converted, then=F("equivalent_unit")), default=F("unit")
+    )
+    chart_value = Case(When(converted, then=F("equivalent_amount")), default=F("amount"))
+    rows = (
+        claims.annotate(
+            status_count=Window(Count("pk"), partition_by=[F("status")]),
+            status_row=Window(RowNumber(), partition_by=[F("status")]),
+            chart_rank=Window(
+                RowNumber(), partition_by=[chart_unit], order_by=[chart_value.desc(), F("pk").asc()]
+            ),
+            site_size=Subquery(claim_model.objects.order_by("-pk").values("pk")[:1]),
+        )
+        .filter(Q(status_row=1) | Q(figure, chart_rank__lte=FIGURES_PER_CHART))
+        .annotate(
+            chart_figure=Case(When(figure, chart_rank__lte=FIGURES_PER_CHART, then=F("chart_rank")))
+        )
+        .values_list("pk", "status", "status_count", "status_row", "chart_figure", "site_size")
+        .order_by()
+    )
+    found: dict[str, int] = {}
+    figure_ids = []
+    site_size = 0
+    for pk, status, status_count, status_row, chart_rank, highest in rows:
+        if status_row == 1:
+            found[status] = status_count
+        if chart_rank is not None:
+            figure_ids.append(pk)
+        site_size = max(site_size, highest or 0)
     status_field = claim_model._meta.get_field("status")
     counts = [
-        (value, label, found[value][0]) for value, label in status_field.choices if value in found
+        (value, label, found[value]) for value, label in status_field.choices if value in found
     ]
-    return counts, max((site_size or 0 for _, site_size in found.values()), default=0)
+    figures = (
+        list(claim_model.objects.filter(pk__in=figure_ids).order_by("pk")) if figure_ids else []
+    )
+    return counts, site_size, figures
 
 
 def _walk_is_cheaper(matching: int, site_size: int, wanted: int) -> bool:
@@ -92,21 +135,6 @@ def _walk_is_cheaper(matching: int, site_size: int, wanted: int) -> bool:
     an entity with 48 claims would read 38,000 instead of 500 (half a million for articles).
     """
     return matching * matching > wanted * site_size
-
-
-def _chart_figures(claims: QuerySet) -> list:
-    """The largest ``FIGURES_PER_CHART`` figures in each chart unit: the claims
-    ``figure_charts`` would keep out of all of them (a figure with a stated equivalent is
-    charted in the equivalent's unit), ranked in the database so only those are loaded."""
-    converted = Q(equivalent_amount__isnull=False)
-    chart_unit = Case(When(converted, then=F("equivalent_unit")), default=F("unit"))
-    chart_value = Case(When(converted, then=F("equivalent_amount")), default=F("amount"))
-    ranked = claims.with_figures().annotate(
-        chart_rank=Window(
-            RowNumber(), partition_by=[chart_unit], order_by=[chart_value.desc(), F("pk").asc()]
-        )
-    )
-    return list(ranked.filter(chart_rank__lte=FIGURES_PER_CHART).order_by("pk"))
 
 
 def _claims_page(
@@ -156,9 +184,9 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     aliases = list(entity.aliases.all())
     published = claim_model.objects.published()
     claims = published.involving_by_ids(entity)
-    status_counts, site_size = _status_counts(claims)
+    status_counts, site_size, figure_claims = _summary(claims)
     total = sum(count for _, _, count in status_counts)
-    articles = article_model.objects.published().select_related("event")
+    articles = article_model.objects.published().only("title", "slug", "published_at")
     # An entity's share of the articles is at least about its share of the claims.
     if _walk_is_cheaper(total, site_size, ARTICLES_SHOWN):
         articles = articles.involving(entity)
@@ -173,7 +201,7 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "page_obj": _claims_page(
             claims, published.involving(entity), total, site_size, request.GET.get("page")
         ),
-        "figure_claims": _chart_figures(claims),
+        "figure_claims": figure_claims,
         "articles": list(articles[:ARTICLES_SHOWN]),
         "canonical_url": absolute_url(entity.get_absolute_url()),
         "json_ld": entity_json_ld(entity, aliases=[alias.name for alias in aliases]),

@@ -76,14 +76,12 @@ def _rows(claim) -> list[str]:
 def claim_card(claim) -> SafeString:
     """One claim's card: its text (or search snippet) linked, then what is known about it."""
     text = getattr(claim, "text_html", "") or claim.text
-    status = (
-        f'<span class="status status-{_e(claim.status)}">{_e(claim.get_status_display())}</span>'
-    )
+    status = f'<span class="status status-{_e(claim.status)}">{_e(claim.status_label)}</span>'
     card = (
         f'<p class="claim-text"><a href="{_e(claim.get_absolute_url())}">{_e(text)}</a></p>\n'
         '<dl class="claim-meta">\n'
         f"  <div><dt>Status</dt><dd>{status}</dd></div>\n"
-        f"  <div><dt>Kind</dt><dd>{_e(claim.get_kind_display())}</dd></div>\n"
+        f"  <div><dt>Kind</dt><dd>{_e(claim.kind_label)}</dd></div>\n"
         + "".join(f"  {row}\n" for row in _rows(claim))
         + "</dl>\n"
     )

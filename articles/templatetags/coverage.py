@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.defaultfilters import date as date_filter
+from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 from articles.charts import figure_charts
 from articles.formatting import format_amount, format_target_date
@@ -39,6 +43,35 @@ def figure(claim) -> str:
 def target_date(claim) -> str:
     """The date a figure refers to, or a pledge's target, at its stated precision."""
     return format_target_date(claim.figure_date, claim.figure_date_precision)
+
+
+# includes/datetime.html's two formats: a machine-readable one and one for readers.
+MACHINE_FORMAT = "Y-m-d\\TH:i:sO"
+READER_FORMAT = "j F Y, H:i T"
+
+
+@register.simple_tag
+def time_element(value: dt.datetime) -> SafeString:
+    """``includes/datetime.html`` written by hand: a ``<time>`` element for ``value`` in the
+    current time zone, the same markup as the include with its two ``date`` filters.
+
+    Those filters cost about 70 µs a date (a list of fifty articles spent more on its dates
+    than on anything else), so a time in UTC, the site's zone, is formatted directly here;
+    any other zone goes through the filters as before.
+    """
+    if value is None:
+        return mark_safe('<time datetime=""></time>')  # noqa: S308 (no value in it)
+    local = template_localtime(value)
+    if isinstance(local, dt.datetime) and local.tzinfo is not None and _is_utc(local):
+        machine = f"{local.year:04d}-{local:%m-%dT%H:%M:%S}+0000"
+        reader = f"{local.day} {MONTHS[local.month]} {local.year:04d}, {local:%H:%M} UTC"
+    else:
+        machine, reader = date_filter(local, MACHINE_FORMAT), date_filter(local, READER_FORMAT)
+    return format_html('<time datetime="{}">{}</time>', machine, reader)
+
+
+def _is_utc(value: dt.datetime) -> bool:
+    return value.utcoffset() == dt.timedelta(0) and value.tzname() == "UTC"
 
 
 @register.inclusion_tag("includes/figure_charts.html")

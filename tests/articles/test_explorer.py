@@ -103,14 +103,34 @@ def test_bad_filter_values_are_explained_not_errors(client, summit, query):
 
 
 def test_form_keeps_the_chosen_filters(client, summit):
-    """The chosen values are selected in the form when the page comes back."""
-    html = client.get(f"{URL}?kind=pledge&entity=sk-group").content.decode()
+    """The chosen values are selected or filled in when the page comes back."""
+    html = client.get(f"{URL}?kind=pledge&entity=sk-group&article=other").content.decode()
     assert '<option value="pledge" selected>' in html
-    assert '<option value="sk-group" selected>' in html
+    assert 'name="entity" value="sk-group"' in html
+    assert 'name="article" value="other"' in html
+
+
+def test_entity_and_article_are_typed_not_listed(client, summit):
+    """No list of every entity or article is built: they are typed as slugs, each field
+    explained by a hint the input points to."""
+    html = client.get(URL).content.decode()
+    assert 'value="sk-group"' not in html
+    assert f'value="{summit.article.slug}"' not in html
+    for name in ("entity", "article"):
+        assert f'<input type="text" name="{name}"' in html
+        assert f'aria-describedby="id_{name}_helptext"' in html
+        assert f'id="id_{name}_helptext"' in html
+
+
+def test_typed_entity_filters_like_its_page_link(client, summit):
+    """The slug an entity page links with selects the same claims as that page lists."""
+    listed = set(_listed(client, "entity=government-of-south-korea"))
+    assert listed == _pks(summit, "budget", "gpus")
+    assert 'role="alert"' not in client.get(f"{URL}?entity=sk-group").content.decode()
 
 
 def test_article_published_after_start_up_is_offered_as_a_filter(client, summit):
-    """Choices are computed per request, so an article that just went live is offered."""
+    """Choices are checked per request, so an article that just went live is accepted."""
     import datetime as dt
 
     from django.utils import timezone
@@ -118,5 +138,24 @@ def test_article_published_after_start_up_is_offered_as_a_filter(client, summit)
     fresh = PublishedArticleFactory(
         slug="just-published", published_at=timezone.now() - dt.timedelta(seconds=1)
     )
-    html = client.get(URL).content.decode()
-    assert f'<option value="{fresh.slug}">' in html
+    extra = FigureClaimFactory(text="A fresh figure.")
+    ClaimAppearanceFactory(claim=extra, article=fresh)
+    html = client.get(f"{URL}?article={fresh.slug}").content.decode()
+    assert 'role="alert"' not in html
+    assert _listed(client, f"article={fresh.slug}") == [extra.pk]
+
+
+def test_units_offered_are_those_of_published_claims(client, summit):
+    """A unit only hidden claims use is not offered; every published figure's unit is."""
+    from articles.filters import unit_choices
+    from articles.models import ArticleStatus
+    from tests.factories import ArticleFactory
+
+    draft = ArticleFactory(status=ArticleStatus.DRAFT, published_at=None)
+    hidden = FigureClaimFactory(unit="XYZ", text="A hidden figure in XYZ.")
+    ClaimAppearanceFactory(claim=hidden, article=draft)
+    shared = FigureClaimFactory(unit="TWh", text="A figure in TWh.")
+    ClaimAppearanceFactory(claim=shared, article=draft)
+    ClaimAppearanceFactory(claim=shared, article=summit.article)
+    assert [value for value, _ in unit_choices()] == ["GPU", "KRW", "TWh", "USD"]
+    assert '<option value="XYZ">' not in client.get(URL).content.decode()

@@ -78,10 +78,12 @@ def test_no_public_response_mentions_hidden_coverage(client, summit, settings):
 
 
 def test_explorer_filter_choices_hold_only_public_entities_and_articles(client, summit):
-    """The entity and article drop-downs never offer hidden ones."""
-    body = client.get(reverse("articles:claim_list")).content.decode()
-    assert 'value="sk-group"' in body
-    assert f'value="{summit.article.slug}"' in body
+    """A public entity and a published article are accepted as filters; the form never
+    names a hidden one (the refusal of a typed hidden slug is checked below)."""
+    url = reverse("articles:claim_list")
+    chosen = client.get(f"{url}?entity=sk-group&article={summit.article.slug}")
+    assert 'role="alert"' not in chosen.content.decode()
+    body = client.get(url).content.decode()
     for kind in HIDDEN_KINDS:
         hidden = summit.hidden[kind]
         assert f'value="{hidden["entity"].slug}"' not in body

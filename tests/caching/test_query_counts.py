@@ -9,7 +9,7 @@ import pytest
 from articles.models import Article
 from entities.models import Entity, EntityKind
 from tests.api.test_query_counts import CASES, grow
-from tests.articles.test_query_counts import PAGES
+from tests.articles.test_query_counts import PAGES, expected_queries
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("page", list(PAGES))
 def test_public_page_miss_then_hit(anon, summit, django_assert_num_queries, page):
     """First request: the page's usual queries; second: served from the cache, none."""
-    url, expected = PAGES[page]
-    url = url(summit)
+    url = PAGES[page][0](summit)
+    expected = expected_queries(page, summit)
     with django_assert_num_queries(expected):
         miss = anon.get(url)
     assert (miss.status_code, miss["X-Cache"]) == (HTTPStatus.OK, "miss")

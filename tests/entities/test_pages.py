@@ -212,3 +212,52 @@ def test_same_claims_and_articles_whichever_lookup_the_page_picks(client, db, mo
     coverage = pages[0].split('id="articles-heading"', 1)[1]
     assert content.article.title in coverage
     assert "EMBARGOED" not in coverage
+
+
+def test_one_pass_summary_counts_and_charts_what_plain_queries_find(db):
+    """The status counts and charted figures read in one pass over the entity's claims are
+    those a plain count and ``figure_charts`` over every published claim give: units of
+    their own, figures charted at a stated equivalent, ties, statuses and hidden claims."""
+    from collections import Counter
+    from decimal import Decimal
+
+    from articles.charts import figure_charts
+    from articles.models import Claim, VerificationStatus
+    from entities import views
+    from tests.factories import FigureClaimFactory
+
+    content = build_summit(extra_claims=30)
+    entity = content.sk_group
+    draft = ArticleFactory(status=ArticleStatus.DRAFT, published_at=None)
+    statuses = list(VerificationStatus.values)
+    for n in range(40):
+        unit, equivalent = [("EUR", None), ("KRW", Decimal(n % 7) * Decimal("1e9")), ("MW", None)][
+            n % 3
+        ]
+        claim = FigureClaimFactory(
+            amount=Decimal(n % 9 + 1) * Decimal("1e9"),  # ties within a unit
+            unit=unit,
+            equivalent_amount=equivalent,
+            equivalent_unit="USD" if equivalent is not None else "",
+            status=statuses[n % len(statuses)],
+        )
+        claim.subjects.add(entity)
+        ClaimAppearanceFactory(claim=claim, article=draft if n % 5 == 0 else content.article)
+    words = ClaimFactory(status=VerificationStatus.RETRACTED, text="SK Group said so.")
+    words.subjects.add(entity)
+    ClaimAppearanceFactory(claim=words, article=content.article)
+
+    published = list(Claim.objects.published().involving(entity))
+    counts, site_size, figures = views._summary(Claim.objects.published().involving_by_ids(entity))
+    found = Counter(claim.status for claim in published)
+    assert counts == [
+        (value, label, found[value])
+        for value, label in VerificationStatus.choices
+        if value in found
+    ]
+    assert site_size == Claim.objects.order_by("-pk").first().pk
+    charted = figure_charts(published, per_chart=views.FIGURES_PER_CHART)
+    assert sorted(claim.pk for claim in figures) == sorted(
+        bar.claim.pk for chart in charted for bar in chart.bars
+    )
+    assert {chart.unit for chart in charted} >= {"USD", "EUR", "MW"}

@@ -1,0 +1,43 @@
+"""Template helpers that write markup out by hand give what the templates they replace gave."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone
+
+from articles.templatetags.coverage import time_element
+
+# What includes/datetime.html was before it called ``time_element``: two ``date`` filters.
+FILTERS = Template(
+    '<time datetime="{{ value|date:"Y-m-d\\TH:i:sO" }}">{{ value|date:"j F Y, H:i T" }}</time>'
+)
+UTC = dt.UTC
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+VALUES = [
+    dt.datetime(2025, 11, 1, 5, 29, 57, tzinfo=UTC),
+    dt.datetime(2026, 1, 9, 23, 5, 0, 123456, tzinfo=UTC),
+    dt.datetime(999, 12, 31, 0, 0, 1, tzinfo=UTC),
+    dt.datetime(2025, 3, 9, 7, 30, tzinfo=UTC),  # 2:30 in New York: a skipped hour
+    dt.datetime(2025, 11, 2, 5, 30, tzinfo=UTC),  # 1:30 in New York: a repeated hour
+    dt.datetime(2025, 6, 1, 12, 0, tzinfo=SEOUL),
+    dt.datetime(2025, 6, 1, 12, 0),  # noqa: DTZ001 (naive, as a value without a zone)
+    None,
+]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Seoul", "America/New_York"])
+@pytest.mark.parametrize("value", VALUES)
+def test_time_element_writes_what_the_date_filters_wrote(settings, zone, value):
+    """The same ``<time>`` element as the two ``date`` filters, in any current time zone."""
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        assert time_element(value) == FILTERS.render(Context({"value": value}))
+
+
+def test_datetime_include_uses_the_tag(settings):
+    """includes/datetime.html renders the same element for a published time."""
+    value = dt.datetime(2025, 11, 1, 5, 29, 57, tzinfo=UTC)
+    rendered = Template('{% include "includes/datetime.html" %}').render(Context({"value": value}))
+    assert rendered == '<time datetime="2025-11-01T05:29:57+0000">1 November 2025, 05:29 UTC</time>'
