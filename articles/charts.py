@@ -24,6 +24,7 @@ ROW_HEIGHT = 50
 BAR_HEIGHT = 16
 BAR_SPACE = 300  # leaves room after the longest bar for its value
 LABEL_LIMIT = 56
+PER_CHART = 12  # the largest figures drawn per unit
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,22 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1].rstrip() + "…"
 
 
-def figure_charts(claims: Iterable[Claim], *, per_chart: int = 12) -> list[Chart]:
-    """One chart per unit for the claims carrying a figure, largest figure first."""
+def figure_charts(claims: Iterable[Claim], *, per_chart: int = PER_CHART) -> list[Chart]:
+    """One chart per unit for the claims carrying a figure, largest figure first; the unit
+    with the most figures first.
+
+    ``claims`` may be only the figures drawn (``Claim.objects.charted(per_chart)``): each
+    then carries ``chart_unit_size``, how many figures its unit has in all."""
     grouped: dict[str, list[tuple[Decimal, str, Claim]]] = defaultdict(list)
+    sizes: dict[str, int] = defaultdict(int)
     for claim in claims:
         if claim.amount is None:
             continue
         unit, value, original = _chart_unit(claim)
         grouped[unit].append((value, original, claim))
+        sizes[unit] = max(sizes[unit] + 1, getattr(claim, "chart_unit_size", None) or 0)
     charts = []
-    for unit, items in sorted(grouped.items(), key=lambda it: (-len(it[1]), it[0])):
+    for unit, items in sorted(grouped.items(), key=lambda it: (-sizes[it[0]], it[0])):
         items.sort(key=lambda item: (-item[0], item[2].pk))
         items = items[:per_chart]
         largest = max(value for value, _, _ in items) or Decimal(1)

@@ -12,7 +12,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -353,6 +354,29 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_figures(self) -> ClaimQuerySet:
         return self.filter(amount__isnull=False)
+
+    def with_chart_rank(self) -> ClaimQuerySet:
+        """Annotates what ``charts.figure_charts`` ranks by, so the database can keep only the
+        figures it draws: ``chart_rank``, a figure's place among the figures charted in the
+        same unit (largest first, then by id; a figure with a stated equivalent is charted in
+        the equivalent's unit), and ``chart_unit_size``, how many figures that unit has
+        (charts are ordered by it). Both are None for claims without a figure."""
+        figure = Q(amount__isnull=False)
+        converted = Q(equivalent_amount__isnull=False)
+        unit = Case(
+            When(~figure, then=None), When(converted, then=F("equivalent_unit")), default=F("unit")
+        )
+        value = Case(When(converted, then=F("equivalent_amount")), default=F("amount"))
+        rank = Window(RowNumber(), partition_by=[unit], order_by=[value.desc(), F("pk").asc()])
+        size = Window(Count("pk"), partition_by=[unit])
+        return self.annotate(
+            chart_rank=Case(When(figure, then=rank)), chart_unit_size=Case(When(figure, then=size))
+        )
+
+    def charted(self, per_chart: int) -> ClaimQuerySet:
+        """Only the figures ``charts.figure_charts(..., per_chart=per_chart)`` draws: the
+        largest ``per_chart`` of each unit, ranked in the database rather than in Python."""
+        return self.with_figures().with_chart_rank().filter(chart_rank__lte=per_chart)
 
     def involving(self, entity) -> ClaimQuerySet:
         """Claims ``entity`` made (as speaker) or is a subject of. ``entity`` may be an

@@ -26,6 +26,7 @@ from entities.models import Entity, EntityKind
 from entities.structured_data import absolute_url
 
 from .changes import change_log
+from .charts import PER_CHART
 from .models import (
     Article,
     Claim,
@@ -411,6 +412,6 @@ def home_page_context() -> dict[str, Any]:
     return {
         "event": featured_event(),
         "articles": list(Article.objects.published().select_related("event")[:10]),
-        "figure_claims": list(Claim.objects.published().with_figures().order_by("pk")),
+        "figure_claims": list(Claim.objects.published().charted(PER_CHART).order_by("pk")),
         "entities": most_cited_entities(),
     }

@@ -83,44 +83,38 @@ def _summary(claims: QuerySet) -> tuple[list[tuple[str, str, int]], int, list]:
     aggregate and a ranking) did it twice.
     """
     claim_model = apps.get_model("articles", "Claim")
-    figure = Q(amount__isnull=False)
-    converted = Q(equivalent_amount__isnull=False)
-    chart_unit = Case(
-        When(~figure, then=None), When(converted, then=F("equivalent_unit")), default=F("unit")
-    )
-    chart_value = Case(When(converted, then=F("equivalent_amount")), default=F("amount"))
     rows = (
-        claims.annotate(
+        claims.with_chart_rank()
+        .annotate(
             status_count=Window(Count("pk"), partition_by=[F("status")]),
             status_row=Window(RowNumber(), partition_by=[F("status")]),
-            chart_rank=Window(
-                RowNumber(), partition_by=[chart_unit], order_by=[chart_value.desc(), F("pk").asc()]
-            ),
             site_size=Subquery(claim_model.objects.order_by("-pk").values("pk")[:1]),
         )
-        .filter(Q(status_row=1) | Q(figure, chart_rank__lte=FIGURES_PER_CHART))
-        .annotate(
-            chart_figure=Case(When(figure, chart_rank__lte=FIGURES_PER_CHART, then=F("chart_rank")))
+        .filter(Q(status_row=1) | Q(chart_rank__lte=FIGURES_PER_CHART))
+        .values_list(
+            *("pk", "status", "status_count", "status_row", "chart_rank", "chart_unit_size"),
+            "site_size",
         )
-        .values_list("pk", "status", "status_count", "status_row", "chart_figure", "site_size")
         .order_by()
     )
     found: dict[str, int] = {}
-    figure_ids = []
+    unit_sizes: dict[int, int] = {}  # of each charted figure: how many figures its unit has
     site_size = 0
-    for pk, status, status_count, status_row, chart_rank, highest in rows:
+    for pk, status, status_count, status_row, chart_rank, unit_size, highest in rows:
         if status_row == 1:
             found[status] = status_count
-        if chart_rank is not None:
-            figure_ids.append(pk)
+        if chart_rank is not None and chart_rank <= FIGURES_PER_CHART:
+            unit_sizes[pk] = unit_size
         site_size = max(site_size, highest or 0)
     status_field = claim_model._meta.get_field("status")
     counts = [
         (value, label, found[value]) for value, label in status_field.choices if value in found
     ]
     figures = (
-        list(claim_model.objects.filter(pk__in=figure_ids).order_by("pk")) if figure_ids else []
+        list(claim_model.objects.filter(pk__in=unit_sizes).order_by("pk")) if unit_sizes else []
     )
+    for claim in figures:
+        claim.chart_unit_size = unit_sizes[claim.pk]  # charts are ordered by it
     return counts, site_size, figures
 
 

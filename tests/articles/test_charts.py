@@ -99,3 +99,34 @@ def test_target_dates_keep_their_precision():
     assert format_target_date(dt.date(2027, 12, 31), "year") == "2027"
     assert format_target_date(dt.date(2027, 3, 1), "month") == "March 2027"
     assert format_target_date(dt.date(2027, 3, 5), "day") == "5 March 2027"
+
+
+def test_figures_ranked_in_the_database_draw_the_same_charts(summit):
+    """The home page asks the database for only the figures drawn (``charted``): the charts,
+    bars and their order are those drawn from every published figure, with more figures in
+    a unit than are drawn, ties in value, stated equivalents and units of equal size."""
+    from articles.models import Claim
+    from tests.factories import ClaimAppearanceFactory, FigureClaimFactory
+
+    def published(**fields):
+        ClaimAppearanceFactory(claim=FigureClaimFactory(**fields), article=summit.article)
+
+    for amount in [7, 3, 3, 9, 1, 12, 5, 5, 8, 2, 11, 4, 6, 10]:  # 14 more USD figures, ties
+        published(amount=Decimal(amount) * 10**9)
+    for amount in range(1, 13):  # 12 GW figures: fewer than USD's 18, though both draw 12
+        published(amount=Decimal(amount), unit="GW")
+    for amount in (2, 1):  # two units of two figures each: ordered by name when sizes tie
+        published(amount=Decimal(amount), unit="MW")
+        published(amount=Decimal(amount), unit="TWh")
+    published(
+        amount=Decimal(5), unit="EUR", equivalent_amount=Decimal(20) * 10**9, equivalent_unit="USD"
+    )
+    everything = Claim.objects.published().with_figures()
+    drawn = list(Claim.objects.published().charted(12))
+
+    def shape(charts):
+        return [(chart.unit, [(bar.claim.pk, bar.value) for bar in chart.bars]) for chart in charts]
+
+    assert len(drawn) < everything.count()
+    assert shape(figure_charts(drawn)) == shape(figure_charts(everything))
+    assert [chart.unit for chart in figure_charts(drawn)] == ["USD", "GW", "MW", "TWh", "GPU"]

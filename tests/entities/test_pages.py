@@ -261,3 +261,6 @@ def test_one_pass_summary_counts_and_charts_what_plain_queries_find(db):
         bar.claim.pk for chart in charted for bar in chart.bars
     )
     assert {chart.unit for chart in charted} >= {"USD", "EUR", "MW"}
+    # Charts are ordered by how many figures each unit has in all, not how many are drawn.
+    drawn = figure_charts(figures, per_chart=views.FIGURES_PER_CHART)
+    assert [chart.unit for chart in drawn] == [chart.unit for chart in charted]
