@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Value
+from django.db.models import CharField, Exists, OuterRef, Value
 
 from articles.models import (
     Article,
@@ -69,12 +70,40 @@ def _among(visible, ids: Iterable[int] | None):
     return candidates.filter(Exists(visible.filter(pk=OuterRef("pk"))))
 
 
+def _by_owner(rows: Iterable[tuple]) -> defaultdict[int, list[tuple]]:
+    """Rows ``(owner id, *values)`` grouped by owner, in the rows' order.
+
+    The builders read links as plain value rows rather than through ``prefetch_related``, which
+    builds a related manager and a queryset clone per object (most of a recording's Python time).
+    """
+    grouped: defaultdict[int, list[tuple]] = defaultdict(list)
+    for owner, *values in rows:
+        grouped[owner].append(values)
+    return grouped
+
+
 def article_payloads(ids: Iterable[int] | None = None) -> dict[int, Payload]:
-    articles = _restrict(Article.objects.published(), ids).prefetch_related(
-        Prefetch("mentions", queryset=Entity.objects.only("pk").order_by()),
-        Prefetch("citations", queryset=Citation.objects.order_by("number")),
-        Prefetch("corrections", queryset=CorrectionNote.objects.order_by("published_at", "pk")),
-        Prefetch("appearances", queryset=ClaimAppearance.objects.order_by("position")),
+    articles = list(_restrict(Article.objects.published(), ids))
+    pks = [a.pk for a in articles]
+    mentions = _by_owner(
+        Article.mentions.through.objects.filter(article_id__in=pks).values_list(
+            "article_id", "entity_id"
+        )
+    )
+    citations = _by_owner(
+        Citation.objects.filter(article_id__in=pks)
+        .order_by("number")
+        .values_list("article_id", "number", "source_id")
+    )
+    corrections = _by_owner(
+        CorrectionNote.objects.filter(article_id__in=pks)
+        .order_by("published_at", "pk")
+        .values_list("article_id", "pk", "text", "published_at")
+    )
+    appearances = _by_owner(
+        ClaimAppearance.objects.filter(article_id__in=pks)
+        .order_by("position")
+        .values_list("article_id", "claim_id")
     )
     return {
         a.pk: {
@@ -87,12 +116,14 @@ def article_payloads(ids: Iterable[int] | None = None) -> dict[int, Payload]:
             "published_at": iso_time(a.published_at),
             "page": a.get_absolute_url(),
             "event": a.event_id,
-            "mentions": sorted(e.pk for e in a.mentions.all()),
-            "claims": [ap.claim_id for ap in a.appearances.all()],
-            "citations": [{"number": c.number, "source": c.source_id} for c in a.citations.all()],
+            "mentions": sorted(entity for (entity,) in mentions[a.pk]),
+            "claims": [claim for (claim,) in appearances[a.pk]],
+            "citations": [
+                {"number": number, "source": source} for number, source in citations[a.pk]
+            ],
             "corrections": [
-                {"id": n.pk, "text": n.text, "published_at": iso_time(n.published_at)}
-                for n in a.corrections.all()
+                {"id": pk, "text": text, "published_at": iso_time(at)}
+                for pk, text, at in corrections[a.pk]
             ],
         }
         for a in articles
@@ -100,27 +131,32 @@ def article_payloads(ids: Iterable[int] | None = None) -> dict[int, Payload]:
 
 
 def claim_payloads(ids: Iterable[int] | None = None) -> dict[int, Payload]:
-    public_appearances = ClaimAppearance.objects.filter(
-        article__in=Article.objects.published()
-    ).order_by("article_id", "position")
-    claims = _among(Claim.objects.published(), ids).prefetch_related(
-        Prefetch("subjects", queryset=Entity.objects.only("pk").order_by()),
-        Prefetch(
-            "claim_sources", queryset=ClaimSource.objects.only("claim_id", "source_id").order_by()
-        ),
-        Prefetch("appearances", queryset=public_appearances, to_attr="public_appearances"),
+    claims = list(_among(Claim.objects.published(), ids))
+    pks = [c.pk for c in claims]
+    subjects = _by_owner(
+        Claim.subjects.through.objects.filter(claim_id__in=pks).values_list("claim_id", "entity_id")
     )
-    return {c.pk: _claim_payload(c) for c in claims}
+    sources = _by_owner(
+        ClaimSource.objects.filter(claim_id__in=pks).order_by().values_list("claim_id", "source_id")
+    )
+    appearances = _by_owner(
+        ClaimAppearance.objects.filter(claim_id__in=pks, article__in=Article.objects.published())
+        .order_by("article_id", "position")
+        .values_list("claim_id", "article_id", "position", "section", "passage")
+    )
+    return {
+        c.pk: _claim_payload(c, subjects[c.pk], sources[c.pk], appearances[c.pk]) for c in claims
+    }
 
 
-def _claim_payload(c: Claim) -> Payload:
+def _claim_payload(c: Claim, subjects, sources, appearances) -> Payload:
     return {
         "id": c.pk,
         "text": c.text,
         "kind": c.kind,
         "speaker": c.speaker_id,
-        "subjects": sorted(e.pk for e in c.subjects.all()),
-        "sources": sorted(cs.source_id for cs in c.claim_sources.all()),
+        "subjects": sorted(entity for (entity,) in subjects),
+        "sources": sorted(source for (source,) in sources),
         "status": c.status,
         "status_note": c.status_note,
         "status_changed_at": iso_time(c.status_changed_at),
@@ -133,20 +169,18 @@ def _claim_payload(c: Claim) -> Payload:
         "pledge_status": c.pledge_status,
         "page": c.get_absolute_url(),
         "appearances": [
-            {
-                "article": ap.article_id,
-                "position": ap.position,
-                "section": ap.section,
-                "passage": ap.passage,
-            }
-            for ap in c.public_appearances
+            {"article": article, "position": position, "section": section, "passage": passage}
+            for article, position, section, passage in appearances
         ],
     }
 
 
 def entity_payloads(ids: Iterable[int] | None = None) -> dict[int, Payload]:
-    entities = _among(Entity.objects.public(), ids).prefetch_related(
-        Prefetch("aliases", queryset=EntityAlias.objects.order_by("name", "pk"))
+    entities = list(_among(Entity.objects.public(), ids))
+    aliases = _by_owner(
+        EntityAlias.objects.filter(entity_id__in=[e.pk for e in entities])
+        .order_by("name", "pk")
+        .values_list("entity_id", "name", "language")
     )
     return {
         e.pk: {
@@ -157,7 +191,7 @@ def entity_payloads(ids: Iterable[int] | None = None) -> dict[int, Payload]:
             "description": e.description,
             "wikidata_id": e.wikidata_id,
             "page": e.get_absolute_url(),
-            "aliases": [{"name": a.name, "language": a.language} for a in e.aliases.all()],
+            "aliases": [{"name": name, "language": language} for name, language in aliases[e.pk]],
         }
         for e in entities
     }
