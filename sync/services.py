@@ -104,9 +104,9 @@ def changes_publish_due(*, advance: bool = True) -> list[ChangeEvent]:
     return events
 
 
-# The most due articles one feed read records (with what they make public; 20 take about half
-# a second at full size): after a bulk load (no signals) a read would otherwise record every
-# article inside one request, minutes at full size.
+# The most due articles one feed read records (with what they make public; 20 articles bring
+# about 200 claims, 350 sources and 500 entities, about 0.25 s at full size): after a bulk load
+# (no signals) a read would otherwise record every article inside one request.
 CATCH_UP_LIMIT = 20
 
 
@@ -188,6 +188,8 @@ def _emit(
         old = previous.get(key)
         new = current.get(key)
         if new is not None:
+            if old is not None and old.payload == new:
+                continue  # the stored digest is of this very payload: no need to hash it again
             new_digest = state.digest(new)
             if old is None or old.digest != new_digest:
                 action = _action(key, old.payload if old else None, new, corrected)
