@@ -290,16 +290,16 @@ def with_dependants(
 
     An article makes its claims, cited sources, event and mentioned entities public; a claim its
     sources, speaker and subjects. Links are taken both from the database now and from the last
-    published payloads (what the feed said), so links removed since count too. Touched entities
-    also bring the claims and articles that link to them: a merge moves those links in bulk,
-    without signals, then saves the entity it keeps. The PublicState rows read on the way are
-    left in ``states`` (keyed like ``keys``; None: there is none), so they are read only once.
+    published payloads (what the feed said), so links removed since count too. A touched entity
+    brings nothing more: claims and articles hold only its id, and the links an entity merge
+    moves in bulk are reported by ``articles.signals.links_moved`` (so an edit to the busiest
+    entity's description does not rebuild its 5,000 claims). The PublicState rows read on the
+    way are left in ``states`` (keyed like ``keys``; None: there is none), read only once.
     """
     states = {} if states is None else states
     grouped = group(keys)
     articles, claims = grouped[ObjectKind.ARTICLE], grouped[ObjectKind.CLAIM]
     sources, entities = grouped[ObjectKind.SOURCE], grouped[ObjectKind.ENTITY]
-    linking_claims, linking_articles = _linking_to(set(entities))
     found: set[Key] = set()
     if articles:
         found |= _linked(
@@ -332,21 +332,4 @@ def with_dependants(
             entities |= {old["speaker"], *old["subjects"]} - {None}
     sources |= {pk for kind, pk in found if kind == ObjectKind.SOURCE}
     entities |= {pk for kind, pk in found if kind == ObjectKind.ENTITY}
-    claims |= linking_claims
-    articles |= linking_articles
     return {(kind, pk) for kind, ids in grouped.items() for pk in ids}
-
-
-def _linking_to(entities: set[int]) -> tuple[set[int], set[int]]:
-    """Claims and articles that name any of ``entities`` (speaker, subject, event, mention)."""
-    if not entities:
-        return set(), set()
-    subjects = Claim.subjects.through.objects.filter(entity_id__in=entities)
-    claims = set(subjects.values_list("claim_id", flat=True)) | set(
-        Claim.objects.filter(speaker__in=entities).values_list("pk", flat=True)
-    )
-    mentions = Article.mentions.through.objects.filter(entity_id__in=entities)
-    articles = set(mentions.values_list("article_id", flat=True)) | set(
-        Article.objects.filter(event__in=entities).values_list("pk", flat=True)
-    )
-    return claims, articles
