@@ -100,3 +100,25 @@ def test_catch_up_query_count_does_not_grow_with_the_due_articles(due):
         recording_queries(changes_catch_up) == 26
     )  # the due look, the recording, moving the look (2)
     assert ChangeEvent.objects.filter(kind="article").count() == due
+
+
+@pytest.mark.parametrize("naming", [1, 4])
+def test_editing_an_entity_records_it_alone_whatever_names_it(naming):
+    """An entity's claims and articles hold only its id: editing its description records the
+    entity in the same queries whether 1 or 4 public articles and claims name it."""
+    entity = EntityFactory()
+    articles = [rich_article(1) for _ in range(naming)]
+    for article in articles:
+        article.mentions.add(entity)
+        article.appearances.get().claim.subjects.add(entity)
+    publish_without_signals(*articles)
+    changes_record(keys={("article", a.pk) for a in articles})
+    last = ChangeEvent.objects.order_by("-pk").first().pk
+    entity.description = "Renamed in the registry."
+    entity.save(update_fields=["description"])
+
+    queries = recording_queries(lambda: changes_record(keys={("entity", entity.pk)}))
+
+    assert queries == 9
+    changes = ChangeEvent.objects.filter(pk__gt=last)
+    assert [(e.kind, e.object_id, e.action) for e in changes] == [("entity", entity.pk, "updated")]
