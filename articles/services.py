@@ -27,6 +27,7 @@ from .models import (
     CorrectionNote,
     VerificationStatus,
 )
+from .signals import links_moved
 
 MARKER_RE = re.compile(r"\[(\d+)\]")
 
@@ -460,9 +461,12 @@ def _move_entity_links(keep: Entity, drop: Entity, by) -> None:
             field = rel.field
             through = field.remote_field.through
             owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            moved = set(through.objects.filter(**{target: drop}).values_list(owner, flat=True))
             linked_to_keep = through.objects.filter(**{target: keep}).values(owner)
             through.objects.filter(**{target: drop, f"{owner}__in": linked_to_keep}).delete()
             through.objects.filter(**{target: drop}).update(**{target: keep})
+            if moved:
+                links_moved.send(sender=field.model, pks=moved)
             continue
         # Save row by row so history records the change and ``updated_at`` moves.
         for row in rel.related_model._default_manager.filter(**{rel.field.name: drop}):

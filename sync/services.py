@@ -62,9 +62,10 @@ def changes_record(*, keys: set[Key]) -> list[ChangeEvent]:
     if not keys:
         return []
     _lock()
-    keys = state.with_dependants(set(keys))
+    previous: dict[Key, PublicState | None] = {}  # the feed's last word, filled in as read
+    keys = state.with_dependants(set(keys), previous)
     grouped = state.group(keys)
-    return _emit(keys, state.public_payloads(grouped), _states(grouped))
+    return _emit(keys, state.public_payloads(grouped), _states(grouped, previous))
 
 
 @transaction.atomic
@@ -103,9 +104,9 @@ def changes_publish_due(*, advance: bool = True) -> list[ChangeEvent]:
     return events
 
 
-# The most due articles one feed read records (with what they make public; 20 take about half
-# a second at full size): after a bulk load (no signals) a read would otherwise record every
-# article inside one request, minutes at full size.
+# The most due articles one feed read records (with what they make public; 20 articles bring
+# about 200 claims, 350 sources and 500 entities, about 0.25 s at full size): after a bulk load
+# (no signals) a read would otherwise record every article inside one request.
 CATCH_UP_LIMIT = 20
 
 
@@ -155,13 +156,24 @@ def _due_look_after(when: dt.datetime) -> None:
         DueCheck.objects.bulk_create([DueCheck(pk=1, look_after=when)], ignore_conflicts=True)
 
 
-def _states(grouped: dict[str, set[int]]) -> dict[Key, PublicState]:
+def _states(
+    grouped: dict[str, set[int]], known: dict[Key, PublicState | None]
+) -> dict[Key, PublicState]:
+    """The PublicState rows of these objects: ``known`` ones plus the rest, read in one query.
+
+    ``known`` holds rows already read (None: read, and there is none).
+    """
     condition = Q()
     for kind, ids in grouped.items():
-        if ids:
-            condition |= Q(kind=kind, object_id__in=list(ids))
-    rows = PublicState.objects.filter(condition) if condition else PublicState.objects.none()
-    return {(row.kind, row.object_id): row for row in rows}
+        missing = [pk for pk in ids if (kind, pk) not in known]
+        if missing:
+            condition |= Q(kind=kind, object_id__in=missing)
+    rows = PublicState.objects.filter(condition) if condition else ()
+    states = {
+        key: row for key, row in known.items() if row is not None and key[1] in grouped[key[0]]
+    }
+    states.update(((row.kind, row.object_id), row) for row in rows)
+    return states
 
 
 def _emit(
@@ -176,6 +188,8 @@ def _emit(
         old = previous.get(key)
         new = current.get(key)
         if new is not None:
+            if old is not None and old.payload == new:
+                continue  # the stored digest is of this very payload: no need to hash it again
             new_digest = state.digest(new)
             if old is None or old.digest != new_digest:
                 action = _action(key, old.payload if old else None, new, corrected)

@@ -13,6 +13,7 @@ from articles.models import (
     CorrectionNote,
     Source,
 )
+from articles.signals import links_moved
 from entities.models import Entity, EntityAlias
 
 from .models import ObjectKind
@@ -53,6 +54,13 @@ def entity_deleting(sender, instance, using, **kwargs) -> None:
     touch(ObjectKind.ARTICLE, articles, using=using)
 
 
+def links_moved_in_bulk(sender, pks, **kwargs) -> None:
+    # An entity merge re-points subjects and mentions with queryset updates (no m2m_changed).
+    kind = KINDS.get(sender)
+    if kind is not None:
+        touch(kind, pks)
+
+
 def many_to_many_changed(sender, instance, action, model, pk_set, using, **kwargs) -> None:
     touch(KINDS[type(instance)], [instance.pk], using=using)
     if action in {"post_add", "post_remove"}:
@@ -87,3 +95,4 @@ def connect() -> None:
             dispatch_uid=f"sync-m2m-{field.through._meta.label}",
         )
     pre_delete.connect(entity_deleting, sender=Entity, dispatch_uid="sync-entity-deleting")
+    links_moved.connect(links_moved_in_bulk, dispatch_uid="sync-links-moved")
