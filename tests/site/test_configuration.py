@@ -118,3 +118,25 @@ def test_postgresql_connection_prepares_repeated_statements(on_postgres):
         )
         (prepared,) = cursor.fetchone()
     assert prepared == (1 if binding else 0)
+
+
+@pytest.mark.django_db
+def test_full_text_statements_are_never_prepared(on_postgres):
+    """A generic plan misjudges a full-text match (coverage_site/prepared.py), so those
+    statements stay unprepared however often they run; others around them are prepared."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from articles.models import Article
+    from articles.search import search_articles
+
+    runs = (connection.settings_dict["OPTIONS"].get("prepare_threshold") or 0) + 2
+    for _ in range(runs):
+        list(search_articles(Article.objects.published(), "summit", snippets=True)[:5])
+        list(User.objects.filter(username="nobody-prepared"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert not [statement for statement in prepared if "websearch_to_tsquery" in statement]
+    binding = bool(connection.settings_dict["OPTIONS"].get("server_side_binding"))
+    assert any('"auth_user"."username" = $1' in statement for statement in prepared) == binding
