@@ -6,6 +6,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Coverage"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from coverage_site import prepared
+
         from . import caching
 
         caching.connect_signals()
+        connection_created.connect(prepared.install, dispatch_uid="coverage_site.prepared")

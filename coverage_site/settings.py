@@ -63,9 +63,29 @@ def _database_config() -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         config.setdefault("OPTIONS", {}).update({"timeout": 20})
+    else:
+        config.setdefault("OPTIONS", {}).update(_postgresql_binding_options())
     config["ATOMIC_REQUESTS"] = False
     config["CONN_MAX_AGE"] = _read(env.int, "CONN_MAX_AGE", 0)
     return config
+
+
+def _postgresql_binding_options() -> dict:
+    """psycopg 3 options for server-side parameter binding and prepared statements.
+
+    With server-side binding psycopg sends the parameters apart from the SQL and, after
+    ``DATABASE_PREPARE_THRESHOLD`` executions of the same statement on one connection, prepares
+    it, so PostgreSQL no longer parses and (once it settles on a generic plan) no longer plans it
+    on every request. Django alone disables preparing (threshold ``None``) to keep transaction
+    poolers working: PgBouncer in transaction mode needs >= 1.21 with ``max_prepared_statements``
+    set, or ``DATABASE_SERVER_SIDE_BINDING=false``.
+    """
+    if not _read(env.bool, "DATABASE_SERVER_SIDE_BINDING", True):
+        return {}
+    threshold = _read(env.int, "DATABASE_PREPARE_THRESHOLD", 5)
+    if threshold < 0:
+        _config_error(f"DATABASE_PREPARE_THRESHOLD must be 0 or more, not {threshold}.")
+    return {"server_side_binding": True, "prepare_threshold": threshold}
 
 
 def _cache_config() -> dict:

@@ -1,5 +1,6 @@
 """A misconfigured environment stops start-up with one clear line, never a traceback."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,10 +9,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+_BINDING_VARIABLES = {"DATABASE_SERVER_SIDE_BINDING", "DATABASE_PREPARE_THRESHOLD"}
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    unset = {"DATABASE_URL", "SECRET_KEY", *_BINDING_VARIABLES}
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env, DJANGO_SETTINGS_MODULE="coverage_site.settings")
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -46,3 +49,94 @@ def test_misconfiguration_stops_with_one_clear_line(env, named):
 def test_defaults_start_without_any_variable(tmp_path):
     result = _manage("check", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert result.returncode == 0, result.stderr
+
+
+def _database_options(database_url: str, **env: str) -> dict:
+    """DATABASES["default"]["OPTIONS"] as settings build them from this environment."""
+    code = "import json; from django.conf import settings; "
+    code += "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    result = _manage("shell", "-c", code, DATABASE_URL=database_url, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+POSTGRES_URL = "postgres://user@db.example:5432/summit"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, {"server_side_binding": True, "prepare_threshold": 5}),
+        (
+            {"DATABASE_PREPARE_THRESHOLD": "2"},
+            {"server_side_binding": True, "prepare_threshold": 2},
+        ),
+        ({"DATABASE_SERVER_SIDE_BINDING": "false"}, {}),
+        ({"DATABASE_SERVER_SIDE_BINDING": "off", "DATABASE_PREPARE_THRESHOLD": "2"}, {}),
+    ],
+)
+def test_postgresql_server_side_binding_from_environment(env, expected):
+    assert _database_options(POSTGRES_URL, **env) == expected
+
+
+def test_sqlite_gets_no_binding_options(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    assert _database_options(url, DATABASE_SERVER_SIDE_BINDING="true") == {"timeout": 20}
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DATABASE_PREPARE_THRESHOLD": "often"},
+        {"DATABASE_PREPARE_THRESHOLD": "-1"},
+    ],
+)
+def test_bad_binding_variable_stops_with_one_clear_line(env):
+    result = _manage("check", DATABASE_URL=POSTGRES_URL, **env)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [lines[0]] and lines[0].startswith("Configuration error:")
+    assert next(iter(env)) in lines[0]
+
+
+@pytest.mark.django_db
+def test_postgresql_connection_prepares_repeated_statements(on_postgres):
+    """The suite's own connection binds server-side and prepares a statement on its run after
+    DATABASE_PREPARE_THRESHOLD runs, so PostgreSQL can reuse its parse (and plan)."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    options = connection.settings_dict["OPTIONS"]
+    binding = bool(options.get("server_side_binding"))
+    for _ in range((options.get("prepare_threshold") or 0) + 1):
+        list(User.objects.filter(username="nobody-prepared"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"auth_user"."username" = $1%'],
+        )
+        (prepared,) = cursor.fetchone()
+    assert prepared == (1 if binding else 0)
+
+
+@pytest.mark.django_db
+def test_full_text_statements_are_never_prepared(on_postgres):
+    """A generic plan misjudges a full-text match (coverage_site/prepared.py), so those
+    statements stay unprepared however often they run; others around them are prepared."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from articles.models import Article
+    from articles.search import search_articles
+
+    runs = (connection.settings_dict["OPTIONS"].get("prepare_threshold") or 0) + 2
+    for _ in range(runs):
+        list(search_articles(Article.objects.published(), "summit", snippets=True)[:5])
+        list(User.objects.filter(username="nobody-prepared"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert not [statement for statement in prepared if "websearch_to_tsquery" in statement]
+    binding = bool(connection.settings_dict["OPTIONS"].get("server_side_binding"))
+    assert any('"auth_user"."username" = $1' in statement for statement in prepared) == binding
