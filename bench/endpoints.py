@@ -36,11 +36,14 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("claims_api", "claims API, uncached", CLAIMS, target=0.12),
     Endpoint("changes", "change feed, uncached", "/api/v1/changes/"),
     Endpoint("search", "search, uncached", "/search/?q={search_term}"),
+    # Not named by the issue, but the page readers arrive on.
+    Endpoint("home", "home page, uncached", "/"),
     Endpoint("article_cached", "article, cached", "/articles/{article}/", cached=True, target=0.80),
     Endpoint("entity_busy_cached", "busy entity, cached", "/entities/{busy_entity}/", cached=True),
     Endpoint("claims_api_cached", "claims API, cached", CLAIMS, cached=True),
     Endpoint("changes_cached", "change feed, cached", "/api/v1/changes/", cached=True),
     Endpoint("search_cached", "search, cached", "/search/?q={search_term}", cached=True),
+    Endpoint("home_cached", "home page, cached", "/", cached=True),
 ]
 
 # Run after the data set is built, before the server starts: management commands (with their
