@@ -79,8 +79,12 @@ def _postgresql_binding_options() -> dict:
     on every request. Django alone disables preparing (threshold ``None``) to keep transaction
     poolers working: PgBouncer in transaction mode needs >= 1.21 with ``max_prepared_statements``
     set, or ``DATABASE_SERVER_SIDE_BINDING=false``.
+
+    Off by default: a statement bound server-side carries at most 65,535 parameters, and queries
+    with an ``IN`` list of every id exceed that at scale (``sync_reconcile`` failed with the
+    100,000-claim benchmark data; Django does not split such lists on PostgreSQL).
     """
-    if not _read(env.bool, "DATABASE_SERVER_SIDE_BINDING", True):
+    if not _read(env.bool, "DATABASE_SERVER_SIDE_BINDING", False):
         return {}
     threshold = _read(env.int, "DATABASE_PREPARE_THRESHOLD", 5)
     if threshold < 0:

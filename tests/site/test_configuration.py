@@ -66,9 +66,13 @@ POSTGRES_URL = "postgres://user@db.example:5432/summit"
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({}, {"server_side_binding": True, "prepare_threshold": 5}),
+        ({}, {}),  # off unless asked for: see _postgresql_binding_options
         (
-            {"DATABASE_PREPARE_THRESHOLD": "2"},
+            {"DATABASE_SERVER_SIDE_BINDING": "true"},
+            {"server_side_binding": True, "prepare_threshold": 5},
+        ),
+        (
+            {"DATABASE_SERVER_SIDE_BINDING": "true", "DATABASE_PREPARE_THRESHOLD": "2"},
             {"server_side_binding": True, "prepare_threshold": 2},
         ),
         ({"DATABASE_SERVER_SIDE_BINDING": "false"}, {}),
@@ -92,7 +96,7 @@ def test_sqlite_gets_no_binding_options(tmp_path):
     ],
 )
 def test_bad_binding_variable_stops_with_one_clear_line(env):
-    result = _manage("check", DATABASE_URL=POSTGRES_URL, **env)
+    result = _manage("check", DATABASE_URL=POSTGRES_URL, DATABASE_SERVER_SIDE_BINDING="true", **env)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
