@@ -399,15 +399,18 @@ def entity_merge(*, keep: Entity, drop: Entity, by) -> Entity:
             "Wikidata items, so they are not duplicates."
         )
     content_changed()  # links move by queryset updates, which send no model signals
+    drop_was_public = Entity.objects.public().filter(pk=drop.pk).exists()
     try:
         _merge_aliases(keep, drop)
         _merge_relations(keep, drop, by)
         _move_entity_links(keep, drop, by)
         keep.description = keep.description or drop.description
         keep.wikidata_id = keep.wikidata_id or drop.wikidata_id
-        # The duplicate's address, and every address it had, now lead to the kept page.
+        # The duplicate's address (if readers could have seen it) and every address it had
+        # now lead to the kept page.
         EntityRedirect.objects.filter(entity=drop).update(entity=keep)
-        EntityRedirect.remember(drop.slug, keep)
+        if drop_was_public:
+            EntityRedirect.remember(drop.slug, keep)
         drop._history_user = by
         drop.delete()
         keep._history_user = by

@@ -138,7 +138,9 @@ class Entity(models.Model):
             super().save(*args, **kwargs)
             # The slug is this entity's now: an old address must not lead elsewhere.
             EntityRedirect.objects.filter(old_slug=self.slug).delete()
-            if old_slug:
+            # Only an address readers could have seen is kept: another would tell them that
+            # an unpublished entity existed.
+            if old_slug and Entity.objects.public().filter(pk=self.pk).exists():
                 EntityRedirect.remember(old_slug, self)
         self._loaded_slug = self.slug
 

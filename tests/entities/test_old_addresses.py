@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_merged_duplicates_address_leads_to_the_kept_page(client, summit):
     drop = PersonFactory(name="Tae-won Chey", slug="tae-won-chey")
+    summit.article.mentions.add(drop)  # a public page readers may have linked to
     entity_merge(keep=summit.chey, drop=drop, by=editor())
     response = client.get("/entities/tae-won-chey/?page=2")
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
@@ -25,6 +26,7 @@ def test_merging_again_sends_every_old_address_to_the_last_page(client, summit):
     """A chain of merges ends in one hop: the first duplicate's address follows the second."""
     first = PersonFactory(name="T. Chey", slug="t-chey")
     middle = PersonFactory(name="Tae-won Chey", slug="tae-won-chey")
+    summit.article.mentions.add(first, middle)
     entity_merge(keep=middle, drop=first, by=editor())
     entity_merge(keep=summit.chey, drop=middle, by=editor())
     for old in ("t-chey", "tae-won-chey"):
@@ -66,6 +68,14 @@ def test_an_old_address_of_an_entity_readers_cannot_see_is_404(client, db):
     hidden.slug = "unpublished-company"
     hidden.save()
     assert client.get("/entities/unpublished-co/").status_code == HTTPStatus.NOT_FOUND
+    assert not EntityRedirect.objects.exists()
+
+
+def test_a_duplicate_readers_never_saw_leaves_no_address(client, summit):
+    """Merging a duplicate known only from drafts must not reveal its slug by a redirect."""
+    drop = PersonFactory(name="Tae-won Chey", slug="tae-won-chey")  # in no published coverage
+    entity_merge(keep=summit.chey, drop=drop, by=editor())
+    assert client.get("/entities/tae-won-chey/").status_code == HTTPStatus.NOT_FOUND
 
 
 def test_old_addresses_are_in_the_backup(summit):
