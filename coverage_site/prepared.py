@@ -7,16 +7,24 @@ A generic plan is built without the parameter values, though, and for a full-tex
 site search's article query took 50 ms on its generic plan against 15 ms on a custom one (it
 sorted 6,000 matches instead of walking the ``published_at`` index). So statements with a
 full-text match are never prepared; they stay on custom plans, as without the setting.
+
+A statement bound server-side also carries at most 65,535 parameters (the protocol counts them
+in 16 bits), and Django does not split an ``IN`` list on PostgreSQL: ``sync_reconcile`` sends
+one of every published id. Such a statement is bound client-side instead, its values written
+into the SQL by psycopg as they would be with binding off.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 # SQL that PostgreSQL must plan with its parameter values (see the module docstring).
 _NEEDS_CUSTOM_PLAN = ("websearch_to_tsquery(",)
+# The most parameters one statement bound server-side may carry.
+MAX_BOUND_PARAMETERS = 65_535
 
 
 def never_prepare_full_text(execute, sql: str, params: Any, many: bool, context: dict) -> Any:
@@ -32,11 +40,26 @@ def never_prepare_full_text(execute, sql: str, params: Any, many: bool, context:
         pg_connection.prepare_threshold = threshold
 
 
+def bind_oversized_client_side(execute, sql: str, params: Any, many: bool, context: dict) -> Any:
+    """An execute wrapper: run a statement with more parameters than the protocol allows
+    with its values bound client-side (never prepared: its text is unique)."""
+    if many or params is None or len(params) <= MAX_BOUND_PARAMETERS:
+        return execute(sql, params, many, context)
+    with psycopg.ClientCursor(context["connection"].connection) as literal:
+        bound_sql = literal.mogrify(sql, params)
+    return execute(bound_sql, None, many, context)
+
+
 def install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     """``connection_created`` receiver: guard connections that prepare statements."""
     if connection.vendor != "postgresql":
         return
-    if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+    options = connection.settings_dict["OPTIONS"]
+    if options.get("server_side_binding") and bind_oversized_client_side not in (
+        connection.execute_wrappers
+    ):
+        connection.execute_wrappers.insert(0, bind_oversized_client_side)
+    if options.get("prepare_threshold") is None:
         return
     if never_prepare_full_text not in connection.execute_wrappers:
         connection.execute_wrappers.insert(0, never_prepare_full_text)

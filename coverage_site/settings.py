@@ -80,11 +80,11 @@ def _postgresql_binding_options() -> dict:
     poolers working: PgBouncer in transaction mode needs >= 1.21 with ``max_prepared_statements``
     set, or ``DATABASE_SERVER_SIDE_BINDING=false``.
 
-    Off by default: a statement bound server-side carries at most 65,535 parameters, and queries
-    with an ``IN`` list of every id exceed that at scale (``sync_reconcile`` failed with the
-    100,000-claim benchmark data; Django does not split such lists on PostgreSQL).
+    On by default. A statement bound server-side carries at most 65,535 parameters, and Django
+    does not split an ``IN`` list on PostgreSQL (``sync_reconcile`` sends one of every id), so
+    ``coverage_site/prepared.py`` binds such a statement client-side.
     """
-    if not _read(env.bool, "DATABASE_SERVER_SIDE_BINDING", False):
+    if not _read(env.bool, "DATABASE_SERVER_SIDE_BINDING", True):
         return {}
     threshold = _read(env.int, "DATABASE_PREPARE_THRESHOLD", 5)
     if threshold < 0:

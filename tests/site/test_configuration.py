@@ -66,7 +66,7 @@ POSTGRES_URL = "postgres://user@db.example:5432/summit"
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({}, {}),  # off unless asked for: see _postgresql_binding_options
+        ({}, {"server_side_binding": True, "prepare_threshold": 5}),
         (
             {"DATABASE_SERVER_SIDE_BINDING": "true"},
             {"server_side_binding": True, "prepare_threshold": 5},
@@ -144,3 +144,22 @@ def test_full_text_statements_are_never_prepared(on_postgres):
     assert not [statement for statement in prepared if "websearch_to_tsquery" in statement]
     binding = bool(connection.settings_dict["OPTIONS"].get("server_side_binding"))
     assert any('"auth_user"."username" = $1' in statement for statement in prepared) == binding
+
+
+@pytest.mark.django_db
+def test_a_statement_with_more_parameters_than_binding_allows_still_runs(on_postgres):
+    """A bound statement carries at most 65,535 parameters; Django does not split an IN list
+    on PostgreSQL (``sync_reconcile`` sends one of every published id), so such a statement is
+    bound client-side instead, with its values quoted as with binding off."""
+    from django.contrib.auth.models import User
+
+    from coverage_site.prepared import MAX_BOUND_PARAMETERS
+
+    awkward = User.objects.create(username="o'brien%_\\")
+    plain = User.objects.create(username="plain")
+    User.objects.create(username="left-out")
+    names = [f"nobody-{n}" for n in range(MAX_BOUND_PARAMETERS)] + [awkward.username, "plain"]
+
+    found = User.objects.filter(username__in=names).order_by("pk")
+
+    assert list(found) == [awkward, plain]
