@@ -10,7 +10,8 @@ class ArticlesConfig(AppConfig):
 
         from coverage_site import prepared
 
-        from . import caching
+        from . import caching, stored_body
 
         caching.connect_signals()
+        stored_body.connect_signals()
         connection_created.connect(prepared.install, dispatch_uid="coverage_site.prepared")

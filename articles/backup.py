@@ -23,6 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .caching import content_changed
+from .stored_body import store_bodies_on_commit
 
 FORMAT = "summit-coverage-export"
 VERSION = 1
@@ -186,4 +187,8 @@ def coverage_import_from(path: Path) -> dict[str, int]:
         raise BackupError(f"The export's links do not resolve: {error}") from error
     _reset_sequences()
     content_changed()
+    # Raw saves send no usable signals (the rows they would read may not be restored yet).
+    store_bodies_on_commit(
+        article_ids=apps.get_model("articles.Article").objects.values_list("pk", flat=True)
+    )
     return counts

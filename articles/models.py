@@ -211,8 +211,16 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # The body as the article page renders it, and the key of what it was rendered from
+    # (``rendering.body_key``): the page reuses it only while the key still matches, so a write
+    # that does not refresh it costs speed, never correctness (``articles/stored_body.py``).
+    # Derived data: not in the history, exports or forms.
+    body_html = models.TextField(blank=True, default="", editable=False, serialize=False)
+    body_html_key = models.CharField(
+        max_length=32, blank=True, default="", editable=False, serialize=False
+    )
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "body_html", "body_html_key"])
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

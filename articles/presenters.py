@@ -35,7 +35,8 @@ from .models import (
     Source,
     VerificationStatus,
 )
-from .rendering import Highlight, render_body
+from .rendering import Highlight
+from .stored_body import rendered_body
 from .structured_data import news_article
 
 UPDATE_GRACE = dt.timedelta(minutes=1)
@@ -228,8 +229,8 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
         | {source.pk for sources in claim_sources.values() for source in sources},
     )
 
-    rendered = render_body(
-        article.body,
+    rendered = rendered_body(
+        article,
         citation_numbers=[number for number, _ in citations],
         highlights=[
             Highlight(

@@ -9,6 +9,7 @@ highlight that crosses a paragraph or a bold run would otherwise break.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import xml.etree.ElementTree as etree
@@ -50,6 +51,13 @@ FINAL_ATTRIBUTES = {
     "span": {"class"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Part of every stored rendering's key (``body_key``): raise it whenever a change here (or in
+# the Markdown/nh3 versions) could change the HTML for the same inputs, and every stored
+# rendering stops matching at once.
+RENDERER_VERSION = 1
+# What ``RenderedBody.from_html`` reads back out of the HTML ``render_body`` wrote.
+MARKER_ID = re.compile(r'<sup class="cite"><a href="#source-(\d+)" id="(cite-\d+-\d+)"')
+FLAG_ID = re.compile(r'id="in-text-(\d+)"')
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,29 @@ class RenderedBody:
     # Citation number → ids of its markers in the text, in order (for back-links).
     marker_ids: dict[int, list[str]] = field(default_factory=dict)
     highlighted: set[int] = field(default_factory=set)
+
+    @classmethod
+    def from_html(cls, html: str) -> RenderedBody:
+        """The rendering whose HTML is ``html``, its markers and highlights read back from it.
+
+        Only used for HTML that ``render_body`` wrote and ``storable`` accepted, i.e. for which
+        this gives exactly what rendering gave.
+        """
+        marker_ids: dict[int, list[str]] = defaultdict(list)
+        for number, marker_id in MARKER_ID.findall(html):
+            marker_ids[int(number)].append(marker_id)
+        return cls(
+            html=mark_safe(html),  # noqa: S308 (render_body's sanitised output)
+            marker_ids=dict(marker_ids),
+            highlighted={int(claim_id) for claim_id in FLAG_ID.findall(html)},
+        )
+
+    @property
+    def storable(self) -> bool:
+        """Can this rendering be stored as HTML alone (``from_html`` gives it back whole)?
+        Not when an editor's text happens to spell out one of our ids (then the rendering is
+        simply redone on each read)."""
+        return RenderedBody.from_html(self.html) == self
 
 
 HEADING = re.compile(r"h[1-6]")
@@ -171,6 +202,22 @@ def _flags(group: list[Highlight]) -> str:
         f"{escape(h.status_label)}</a>"
         for h in group
     )
+
+
+def body_key(body: str, citation_numbers: Iterable[int], highlights: Iterable[Highlight]) -> str:
+    """A digest of everything ``render_body``'s output depends on, and of the renderer.
+
+    A rendering stored with its key is only reused while the key computed from the current
+    body, citation numbers and claims is the same: a write that forgets to store the new
+    rendering makes the page slower, never stale.
+    """
+    parts = (
+        RENDERER_VERSION,
+        body,
+        sorted(set(citation_numbers)),
+        [(h.claim_id, h.passage, h.status, h.status_label) for h in highlights],
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def render_body(

@@ -28,6 +28,7 @@ from articles.models import (
     ClaimSource,
     Source,
 )
+from articles.stored_body import store_bodies
 from entities.models import Entity, EntityAlias, EntityRelation
 
 from . import bulk, text
@@ -114,6 +115,7 @@ class BenchDataBuilder:
                 bar.close()
             bulk.reset_sequences(KEYED)
             content_changed()  # bulk writes send no signals; cached pages must go
+        store_bodies(Article.objects.values_list("pk", flat=True))  # nor store bodies
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -23,6 +23,7 @@ from articles import roles
 from articles.caching import content_changed
 from articles.models import Article, ArticleStatus
 from articles.services import PublishBlocked, article_transition, article_transition_by_system
+from articles.stored_body import store_bodies_on_commit
 from entities.gazetteer import load_gazetteer
 from entities.models import Entity, EntityKind, normalise_name
 
@@ -93,6 +94,7 @@ def import_report(
         result = run.execute()
         if not result.unchanged:
             content_changed()  # bulk inserts send no model signals
+            store_bodies_on_commit(article_ids=[result.article.pk])
     result.created, result.updated, result.deleted = (
         +result.created,  # unary + drops the kinds counted zero times
         +result.updated,
