@@ -23,6 +23,10 @@ from entities.models import normalise_name
 from .roles import may_see_unpublished
 from .source_urls import normalise_url
 
+# The route and argument of each model's page (``get_absolute_url``), for ``fast_reverse``.
+SOURCE_ROUTE = ("articles:source_detail", "pk")
+CLAIM_ROUTE = ("articles:claim_detail", "pk")
+
 
 class SourceQuerySet(models.QuerySet):
     def matching_url(self, url: str) -> SourceQuerySet:
@@ -97,7 +101,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse_one("articles:source_detail", "pk", self.pk)
+        return reverse_one(*SOURCE_ROUTE, self.pk)
 
 
 class ArticleStatus(models.TextChoices):
@@ -559,7 +563,7 @@ class Claim(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse_one("articles:claim_detail", "pk", self.pk)
+        return reverse_one(*CLAIM_ROUTE, self.pk)
 
     @property
     def has_figure(self) -> bool:

@@ -22,12 +22,15 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, Func, OuterRef, Subquery
 
-from entities.models import Entity, EntityKind
+from coverage_site.fast_reverse import reverser
+from entities.models import ENTITY_ROUTE, Entity, EntityKind
 from entities.structured_data import absolute_url
 
 from .changes import change_log
 from .charts import PER_CHART
 from .models import (
+    CLAIM_ROUTE,
+    SOURCE_ROUTE,
     Article,
     Claim,
     ClaimAppearance,
@@ -243,13 +246,18 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
         ],
     )
 
+    # Each page's path as its model's ``get_absolute_url`` gives it, with the context-local
+    # reads (URLconf, script prefix, language) done once per kind instead of once per link.
+    entity_url, claim_url, source_url = (
+        reverser(*route) for route in (ENTITY_ROUTE, CLAIM_ROUTE, SOURCE_ROUTE)
+    )
     links: dict[int, EntityLink] = {}
 
     def link(entity: Entity) -> EntityLink:
         if entity.pk not in links:
             links[entity.pk] = EntityLink(
                 entity=entity,
-                url=entity.get_absolute_url(),
+                url=entity_url(entity.slug),
                 kind_label=entity_kinds.get(entity.kind, entity.kind),
             )
         return links[entity.pk]
@@ -265,14 +273,14 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
             ClaimEntry(
                 claim=claim,
                 passage=claim.passage,
-                url=claim.get_absolute_url(),
+                url=claim_url(claim.pk),
                 status_label=statuses.get(claim.status, claim.status),
                 kind_label=claim_kinds.get(claim.kind, claim.kind),
                 speaker=link(claim.speaker) if claim.speaker_id else None,
                 subjects=[link(subject) for subject in entities_of.subjects[claim.pk]],
                 sources=[
                     SourceRef(
-                        source=source, url=source.get_absolute_url(), number=numbers.get(source.pk)
+                        source=source, url=source_url(source.pk), number=numbers.get(source.pk)
                     )
                     for source in claim_sources[claim.pk]
                 ],
@@ -296,7 +304,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
             CitationEntry(
                 number=number,
                 source=source,
-                url=source.get_absolute_url(),
+                url=source_url(source.pk),
                 marker_ids=rendered.marker_ids.get(number, []),
             )
             for number, source in citations

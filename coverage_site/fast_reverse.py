@@ -27,6 +27,19 @@ _SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 
 # (view_name, kwarg, urlconf, script prefix, language) -> (head, tail, takes_slugs) or None
 _templates: dict[tuple, tuple[str, str, bool] | None] = {}
+# (view_name, urlconf, script prefix, language) -> path
+_fixed: dict[tuple, str] = {}
+
+
+def reverse_fixed(view_name: str) -> str:
+    """``reverse(view_name)`` for a route without arguments (the site's navigation), kept
+    once reversed: its path only depends on the URLconf, the script prefix and the language."""
+    key = (view_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    try:
+        return _fixed[key]
+    except KeyError:
+        path = _fixed[key] = reverse(view_name)
+        return path
 
 
 def _template(key: tuple) -> tuple[str, str, bool] | None:

@@ -16,6 +16,9 @@ from simple_history.models import HistoricalRecords
 
 from coverage_site.fast_reverse import reverse_one
 
+# The route and argument of an entity's page (``get_absolute_url``), for ``fast_reverse``.
+ENTITY_ROUTE = ("entities:detail", "slug")
+
 
 def normalise_name(name: str) -> str:
     """Fold a name for matching: case, accents, punctuation and spacing do not count."""
@@ -145,7 +148,7 @@ class Entity(models.Model):
         self._loaded_slug = self.slug
 
     def get_absolute_url(self) -> str:
-        return reverse_one("entities:detail", "slug", self.slug)
+        return reverse_one(*ENTITY_ROUTE, self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):

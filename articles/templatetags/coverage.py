@@ -16,6 +16,7 @@ from django.utils.timezone import template_localtime
 
 from articles.charts import figure_charts
 from articles.formatting import format_amount, format_target_date
+from coverage_site.fast_reverse import reverse_fixed
 
 register = template.Library()
 
@@ -43,6 +44,13 @@ def figure(claim) -> str:
 def target_date(claim) -> str:
     """The date a figure refers to, or a pledge's target, at its stated precision."""
     return format_target_date(claim.figure_date, claim.figure_date_precision)
+
+
+@register.simple_tag
+def route(view_name: str) -> str:
+    """``{% url view_name %}`` for a route without arguments, reversed once per process
+    (``base.html`` links ten of them on every page)."""
+    return reverse_fixed(view_name)
 
 
 # includes/datetime.html's two formats: a machine-readable one and one for readers.

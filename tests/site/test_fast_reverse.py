@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from coverage_site.fast_reverse import reverse_one, reverser
+from coverage_site.fast_reverse import reverse_fixed, reverse_one, reverser
 
 
 @pytest.mark.parametrize("prefix", ["/", "/news0/"])
@@ -55,5 +55,19 @@ def test_a_bound_reverser_gives_reverse_paths(prefix):
             claim("not-a-number")
         with pytest.raises(NoReverseMatch):
             entity("a b/c")
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize("prefix", ["/", "/coverage/"])
+@pytest.mark.parametrize(
+    "viewname", ["articles:home", "articles:claim_list", "articles:feed_rss", "articles:sitemap"]
+)
+def test_a_fixed_route_is_reversed_as_reverse_does(viewname, prefix):
+    """``reverse_fixed`` (the navigation's links) answers as reverse() does, under a mounted
+    prefix too."""
+    set_script_prefix(prefix)
+    try:
+        assert reverse_fixed(viewname) == reverse(viewname)
     finally:
         set_script_prefix("/")
