@@ -11,11 +11,12 @@ way. Each list item is one small function, readable beside the template it repla
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Iterable
 
 from django import template
-from django.utils.dateformat import format as format_date
+from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 
 from .claim_cards import figure_rows
@@ -28,6 +29,12 @@ ROW = "\n          "  # between a claim card's ``<dl>`` rows, as the template in
 def _e(value: object) -> str:
     """``value`` escaped for HTML text or a quoted attribute (Django's ``escape``)."""
     return html.escape(str(value))
+
+
+def _day(value: dt.date) -> str:
+    """``value`` as the ``date`` filter's ``"j F Y"`` gives it (the month's name translated),
+    without the filter's per-call set-up: it cost more than the rest of a source's entry."""
+    return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
 
 
 def _source_ref(item) -> str:
@@ -101,7 +108,7 @@ def _citation(entry) -> str:
     source, number = entry.source, _e(entry.number)
     details = f", {_e(source.publisher)}" if source.publisher else ""
     if source.published_on:
-        day = format_date(source.published_on, "j F Y")  # the month's name as translated
+        day = _day(source.published_on)
         details += f', <time datetime="{source.published_on.isoformat()}">{_e(day)}</time>'
     archived = (
         f'<a href="{_e(source.archived_url)}">Archived copy</a>.' if source.archived_url else ""
