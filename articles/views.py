@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -37,7 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The event comes with the page's other entities (``article_page_context``).
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = Article.objects.published_with_slug(slug)
+    if article is None:
+        raise Http404("No article with that address.")
     return render(request, "articles/article_detail.html", article_page_context(article))
 
 

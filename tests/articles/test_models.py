@@ -130,3 +130,30 @@ def test_claims_appearing_only_in_drafts_are_not_published():
     draft_claim = ClaimFactory()
     ClaimAppearanceFactory(claim=draft_claim, article=ArticleFactory())
     assert list(Claim.objects.published()) == [public_claim]
+
+
+@pytest.mark.parametrize(
+    ("status", "published_at"),
+    [
+        (ArticleStatus.PUBLISHED, dt.timedelta(hours=-1)),
+        (ArticleStatus.PUBLISHED, dt.timedelta(hours=1)),  # scheduled
+        (ArticleStatus.DRAFT, None),
+        (ArticleStatus.IN_REVIEW, dt.timedelta(hours=-1)),
+        (ArticleStatus.ARCHIVED, dt.timedelta(hours=-1)),
+    ],
+)
+def test_published_with_slug_finds_exactly_what_published_finds(status, published_at):
+    """The article page's written-out lookup follows ``published()``: readers get the same
+    articles (and 404 for the same others)."""
+    article = ArticleFactory(
+        status=status, published_at=published_at and timezone.now() + published_at
+    )
+    found = Article.objects.published_with_slug(article.slug)
+    expected = Article.objects.published().filter(slug=article.slug).first()
+    assert found == expected
+    if found is not None:
+        assert (found.title, found.body, found.published_at) == (
+            expected.title,
+            expected.body,
+            expected.published_at,
+        )
