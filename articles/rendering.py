@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib.metadata import version
 
 import markdown
 import nh3
@@ -51,10 +52,11 @@ FINAL_ATTRIBUTES = {
     "span": {"class"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-# Part of every stored rendering's key (``body_key``): raise it whenever a change here (or in
-# the Markdown/nh3 versions) could change the HTML for the same inputs, and every stored
-# rendering stops matching at once.
+# Part of every stored rendering's key (``body_key``): raise it whenever a change here could
+# change the HTML for the same inputs, and every stored rendering stops matching at once. The
+# Markdown and nh3 versions are part of the key too, so upgrading either does the same.
 RENDERER_VERSION = 1
+LIBRARY_VERSIONS = (version("markdown"), version("nh3"))
 # What ``RenderedBody.from_html`` reads back out of the HTML ``render_body`` wrote.
 MARKER_ID = re.compile(r'<sup class="cite"><a href="#source-(\d+)" id="(cite-\d+-\d+)"')
 FLAG_ID = re.compile(r'id="in-text-(\d+)"')
@@ -213,6 +215,7 @@ def body_key(body: str, citation_numbers: Iterable[int], highlights: Iterable[Hi
     """
     parts = (
         RENDERER_VERSION,
+        LIBRARY_VERSIONS,
         body,
         sorted(set(citation_numbers)),
         [(h.claim_id, h.passage, h.status, h.status_label) for h in highlights],

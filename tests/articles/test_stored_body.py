@@ -160,3 +160,9 @@ def test_the_stored_copy_stays_out_of_history_and_exports(article):
     assert all("body_html_key" not in row["fields"] for row in exported)
     fields = {field.name for field in Article.history.model._meta.get_fields()}
     assert not {"body_html", "body_html_key"} & fields
+
+
+def test_an_upgraded_markdown_or_sanitiser_ignores_old_copies(client, article, monkeypatch):
+    _plant_stale(article)
+    monkeypatch.setattr(rendering, "LIBRARY_VERSIONS", ("99.0", "99.0"))
+    assert STALE not in _body(client, article)
