@@ -8,9 +8,10 @@ how many claims, citations or entities the article has.
 Building the page is kept cheap, as readers often get it uncached: four queries in the usual
 case (claims; sources cited or backing claims; entities mentioned, claims' subjects or
 speakers; the change-log check; history is only read when something changed after
-publication, see ``changes.change_log``), the first three written out in SQL, and links come
-from ``get_absolute_url``, which formats paths from one ``reverse()`` per kind of page
-(``coverage_site/fast_reverse.py``).
+publication, see ``changes.change_log``), the first three written out in SQL; links are the
+paths ``get_absolute_url`` gives, formatted from one ``reverse()`` per kind of page
+(``coverage_site/fast_reverse.py``); and the body's rendering is the stored one while it still
+matches the body, citations and claims (``stored_body.py``).
 """
 
 from __future__ import annotations
