@@ -77,7 +77,9 @@ class ClaimViewSet(ApiViewSet):
         plan = plan_for(self.shape) if self.rows_list else None
         if plan is None:
             return super().list(request, *args, **kwargs)
-        reader = ClaimRows(plan, appearances=_visible_appearances(self).queryset)
+        # The visible appearances are only worked out when the shape shows them.
+        appearances = _visible_appearances(self).queryset if plan.appearances else None
+        reader = ClaimRows(plan, appearances=appearances)
         page = self.paginate_queryset(reader.select(self.filter_queryset(self.visible())))
         self.last_modified = max((row["updated_at"] for row in page), default=None)
         return self.get_paginated_response(reader.build(page, self.get_serializer_context()))
