@@ -428,9 +428,15 @@ def _ordering(model: type[Model], prefix: str) -> list[str]:
 class ClaimRows:
     """Reads a page of claims as rows and builds the list's JSON-ready dicts."""
 
-    def __init__(self, plan: ClaimPlan, appearances: QuerySet | None):
+    def __init__(
+        self,
+        plan: ClaimPlan,
+        articles: QuerySet | None = None,
+        appearances: Callable[[QuerySet], QuerySet] | None = None,
+    ):
         self.plan = plan
-        self.appearances = appearances  # visible appearances, in the order shown
+        self.articles = articles  # those the request may see
+        self.appearances = appearances  # articles -> their appearances, in the order shown
 
     def select(self, claims: QuerySet) -> QuerySet:
         """``claims`` (filtered and ordered) as rows with the columns the plan reads."""
@@ -438,8 +444,24 @@ class ClaimRows:
         return claims.values(*sorted(keys), *claims.query.annotation_select)
 
     def _appearance_rows(self, ids: list[int]) -> dict[int, list[dict]]:
-        keys = self.plan.appearances.plan.columns
-        return _grouped(self.appearances.filter(claim_id__in=ids).values("claim_id", *sorted(keys)))
+        """The appearances of the claims in the visible articles, by claim.
+
+        The query's text depends on the visible articles' query (a subquery of it) and the
+        number of ids only, so it is compiled once for each (``rows_by_ids``): the articles'
+        SQL is part of the key and their parameters come before the ids.
+        """
+        columns = ["claim_id", *sorted(self.plan.appearances.plan.columns)]
+        articles_sql, articles_params = self.articles.query.sql_with_params()
+        return _grouped(
+            rows_by_ids(
+                ("claim appearances", articles_sql, *columns),
+                ids,
+                lambda ids: (
+                    self.appearances(self.articles).filter(claim_id__in=ids).values(*columns)
+                ),
+                before=articles_params,
+            )
+        )
 
     def _many_to_many_rows(self, ids: list[int], relations: list[Related]) -> dict:
         """Subjects and sources in one query: the claims joined to both, ordered by claim, then

@@ -7,14 +7,15 @@ the first time (with the ORM, so the SQL and the value conversions are exactly D
 later runs the kept SQL with the new ids, through the connection's cursor wrapper (execute
 wrappers, query logging and ``assertNumQueries`` see it as before).
 
-It is only kept when the compiled parameters are exactly the ids given, in order, so a queryset
-with any other parameter (a time, a user) is simply run as it is, every time.
+It is only kept when the compiled parameters are exactly the ids given, in order (after the
+``before`` parameters the caller names), so a queryset with any other parameter is simply run
+as it is, every time.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 
 from django.core.signals import setting_changed
 from django.db import connections
@@ -28,10 +29,18 @@ _compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def rows_by_ids(
-    key: Hashable, ids: list[int], queryset: Callable[[list[int]], QuerySet]
+    key: Hashable,
+    ids: list[int],
+    queryset: Callable[[list[int]], QuerySet],
+    *,
+    before: Sequence = (),
 ) -> list[dict]:
     """``list(queryset(ids))`` for a ``values()`` queryset whose SQL depends on ``key`` and on
-    the number of ids only, compiled once per connection, ``key`` and number of ids."""
+    the number of ids only, compiled once per connection, ``key`` and number of ids.
+
+    ``before`` are parameters that come before the ids in the SQL, e.g. those of a subquery
+    whose own SQL text is part of ``key`` (the same text, the same place for its parameters).
+    """
     alias = "default"
     connection = connections[alias]
     kept = _compiled.setdefault(connection, {})
@@ -40,7 +49,7 @@ def rows_by_ids(
         qs = queryset(ids)
         if qs.db != alias:
             return list(qs)
-        entry = _compile(qs, ids)
+        entry = _compile(qs, [*before, *ids])
         if entry is None:
             return list(qs)
         if len(kept) >= MAX_ENTRIES:
@@ -48,20 +57,20 @@ def rows_by_ids(
         kept[key, len(ids)] = entry
     sql, names, compiler, converters = entry
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
+        cursor.execute(sql, [*before, *ids])
         rows = cursor.fetchall()
     if converters:
         rows = compiler.apply_converters(rows, converters)
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-def _compile(qs: QuerySet, ids: list[int]) -> tuple | None:
+def _compile(qs: QuerySet, expected: list) -> tuple | None:
     query = qs.query
     if query.extra_select or query.annotation_select or not query.values_select:
         return None
     compiler = query.get_compiler(using=qs.db)
     sql, params = compiler.as_sql()
-    if list(params) != list(ids):
+    if list(params) != expected:
         return None
     fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
     converters = compiler.get_converters(fields)
