@@ -5,6 +5,10 @@ A page of 50 claims with their sources is about 300 embedded items. Through mode
 per-field machinery, that cost about 30 ms per request at full size (in-process, best case);
 read as ``values()`` rows (the page; its subjects and sources together; its appearances: three
 queries), it is about 13 ms, most of it the database and the ORM building those queries.
+So the two related queries are compiled once per shape and page size
+(``coverage_site/rest/compiled.py``), and each plan's builder is a function generated once
+that is bound to the request (its origin, time zone and routes) once per request, rather than a
+getter per value looking those up.
 
 What is shown is still decided by the serializers: the plan for a request is compiled from the
 shaped ``ClaimSerializer`` (``fields=``/``expand=``), its keys in its order, and every value
