@@ -22,6 +22,7 @@ never be dropped silently; ``tests/api/test_claim_rows.py`` checks both paths gi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -183,14 +184,20 @@ def _iso_datetime_getter(key: str, field: serializers.DateTimeField) -> Binder:
             value = row[key]
             if value is None:
                 return None
-            if value.utcoffset() is None:
-                return represent(value)
-            text = value.astimezone(tz).isoformat()
+            if value.tzinfo is not tz:  # already in it: nothing to convert (the usual case)
+                if value.utcoffset() is None:
+                    return represent(value)
+                value = value.astimezone(tz)
+            text = value.isoformat()
             return text[:-6] + "Z" if text.endswith("+00:00") else text
 
         return get
 
     return bind
+
+
+def _is_iso(output_format: object) -> bool:
+    return isinstance(output_format, str) and output_format.lower() == "iso-8601"
 
 
 def _value_getter(key: str, field: serializers.Field) -> str | Binder:
@@ -200,10 +207,21 @@ def _value_getter(key: str, field: serializers.Field) -> str | Binder:
         type(field) is serializers.DateTimeField
         and settings.USE_TZ
         and not hasattr(field, "timezone")
-        and getattr(field, "format", api_settings.DATETIME_FORMAT).lower() == "iso-8601"
+        and _is_iso(getattr(field, "format", api_settings.DATETIME_FORMAT))
     ):
         return _iso_datetime_getter(key, field)
     represent = field.to_representation
+    if type(field) is serializers.DateField and _is_iso(
+        getattr(field, "format", api_settings.DATE_FORMAT)
+    ):
+        # DateField.to_representation of the dates the database returns: ISO 8601.
+        def get_date(row: dict):
+            value = row[key]
+            if value is None:
+                return None
+            return value.isoformat() if type(value) is dt.date else represent(value)
+
+        return lambda context: get_date
 
     def get(row: dict):
         value = row[key]

@@ -204,3 +204,17 @@ def test_each_page_size_and_page_gets_its_own_related_rows(anon):
             pages.extend(body["results"])
             url = body["next"]
         assert pages == everything
+
+
+@pytest.mark.parametrize("zone", ["Asia/Seoul", "America/St_Johns"])
+def test_rows_give_the_serializers_times_in_another_time_zone(anon, monkeypatch, settings, zone):
+    """Times are shown in the site's time zone (not only UTC) the same way on both paths."""
+    settings.TIME_ZONE = zone
+    varied_claims()
+    url = URL + "?fields=id,status_changed_at,created_at,updated_at,sources&expand=sources"
+    fast = _pages(anon, url)
+    with monkeypatch.context() as patch:
+        patch.setattr(ClaimViewSet, "rows_list", False)
+        ordinary = _pages(anon, url)
+    assert fast == ordinary
+    assert b"Z" not in fast[0][1].split(b'"created_at":"', 1)[1][:40]
