@@ -38,7 +38,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from coverage_site.fast_reverse import reverser, route_template, slug_pattern
-from coverage_site.rest.compiled import rows_by_ids
+from coverage_site.rest.compiled import rows_by_ids, subquery_key
 from coverage_site.rest.query import Shape
 from coverage_site.rest.serializers import (
     _PLAIN_PATH,
@@ -469,14 +469,14 @@ class ClaimRows:
         """The appearances of the claims in the visible articles, by claim.
 
         The query's text depends on the visible articles' query (a subquery of it) and the
-        number of ids only, so it is compiled once for each (``rows_by_ids``): the articles'
-        SQL is part of the key and their parameters come before the ids.
+        number of ids only, so it is compiled once for each (``rows_by_ids``): what decides the
+        articles' SQL is part of the key and their parameters come before the ids.
         """
         columns = ["claim_id", *sorted(self.plan.appearances.plan.columns)]
-        articles_sql, articles_params = self.articles.query.sql_with_params()
+        articles_key, articles_params = subquery_key(self.articles)
         return _grouped(
             rows_by_ids(
-                ("claim appearances", articles_sql, *columns),
+                ("claim appearances", articles_key, *columns),
                 ids,
                 lambda ids: (
                     self.appearances(self.articles).filter(claim_id__in=ids).values(*columns)

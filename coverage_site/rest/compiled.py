@@ -17,6 +17,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Hashable, Sequence
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.signals import setting_changed
 from django.db import connections
 from django.db.models import QuerySet
@@ -64,12 +65,46 @@ def rows_by_ids(
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
+def subquery_key(queryset: QuerySet) -> tuple[tuple, list]:
+    """What decides the SQL of ``queryset`` used as a subquery (``field__in=queryset``), and its
+    parameters: its model, tables and joins, its WHERE clause (compiled alone, a small part of
+    compiling the whole query) and what else shapes its rows. Selected columns and ordering
+    are left out: a subquery selects the key and is not ordered."""
+    query = queryset.query
+    compiler = query.get_compiler(using=queryset.db)
+    try:
+        where_sql, where_params = compiler.compile(query.where)
+    except FullResultSet:  # no condition at all
+        where_sql, where_params = "", []
+    except EmptyResultSet:  # matches nothing (the query is then run as it is, uncompiled)
+        where_sql, where_params = None, []
+    joins = tuple(
+        (alias, join.table_name, getattr(join, "join_type", None), getattr(join, "join_cols", ()))
+        for alias, join in query.alias_map.items()
+    )
+    shape = (
+        query.distinct,
+        tuple(query.distinct_fields),
+        query.low_mark,
+        query.high_mark,
+        query.group_by is None,
+        tuple(query.annotations),
+        tuple(query.extra),
+        query.combinator,
+    )
+    key = (queryset.db, query.model._meta.label, joins, shape, where_sql)
+    return key, list(where_params)
+
+
 def _compile(qs: QuerySet, expected: list) -> tuple | None:
     query = qs.query
     if query.extra_select or query.annotation_select or not query.values_select:
         return None
     compiler = query.get_compiler(using=qs.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except (EmptyResultSet, FullResultSet):
+        return None
     if list(params) != expected:
         return None
     fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
