@@ -75,6 +75,17 @@ def reverser(view_name: str, kwarg: str) -> Callable[[object], str]:
     return lambda value: _splice(template, view_name, kwarg, value)
 
 
+def route_template(view_name: str, kwarg: str) -> tuple[str, str, bool] | None:
+    """``(head, tail, takes_slugs)``: the route's address is ``head + value + tail`` for a
+    non-negative integer (and a slug when ``takes_slugs``); None when that cannot be relied on."""
+    return _current_template(view_name, kwarg)
+
+
+def slug_pattern() -> re.Pattern:
+    """The slugs ``route_template`` splices in (others need ``reverse()``)."""
+    return _SLUG_RE
+
+
 def _current_template(view_name: str, kwarg: str) -> tuple[str, str, bool] | None:
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     key = (view_name, kwarg, urlconf, get_script_prefix(), get_language())

@@ -5,6 +5,10 @@ A page of 50 claims with their sources is about 300 embedded items. Through mode
 per-field machinery, that cost about 30 ms per request at full size (in-process, best case);
 read as ``values()`` rows (the page; its subjects and sources together; its appearances: three
 queries), it is about 13 ms, most of it the database and the ORM building those queries.
+So the two related queries are compiled once per shape and page size
+(``coverage_site/rest/compiled.py``), and each plan's builder is a function generated once
+that is bound to the request (its origin, time zone and routes) once per request, rather than a
+getter per value looking those up.
 
 What is shown is still decided by the serializers: the plan for a request is compiled from the
 shaped ``ClaimSerializer`` (``fields=``/``expand=``), its keys in its order, and every value
@@ -18,6 +22,7 @@ never be dropped silently; ``tests/api/test_claim_rows.py`` checks both paths gi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,9 +37,11 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from coverage_site.fast_reverse import reverser
+from coverage_site.fast_reverse import reverser, route_template, slug_pattern
+from coverage_site.rest.compiled import rows_by_ids, subquery_key
 from coverage_site.rest.query import Shape
 from coverage_site.rest.serializers import (
+    _PLAIN_PATH,
     ApiURLField,
     ExpandableField,
     PageURLField,
@@ -55,7 +62,10 @@ PAGE_ROUTES: dict[type[Model], tuple[str, str]] = {
 # Fields whose ``to_representation`` returns a str or int column value unchanged.
 _VERBATIM = (serializers.CharField, serializers.ChoiceField, serializers.IntegerField)
 
-Getter = Callable[[dict, dict], object]  # (row, context) -> value
+Getter = Callable[[dict], object]  # row -> value
+# Getters are bound to one request's context (its host, time zone, routes) once per request,
+# not looked up for each of the few thousand values a page holds.
+Binder = Callable[[dict], Getter]  # context -> getter
 
 
 class Unsupported(Exception):
@@ -84,85 +94,166 @@ def _lookup_column(model: type[Model], lookup: str) -> str:
 
 @dataclass
 class ItemPlan:
-    """How to build one object of a serializer from a row whose keys carry ``prefix``."""
+    """How to build one object of a serializer from a row whose keys carry ``prefix``.
+
+    Each entry is the output key and either the row key of a value shown as read (a string)
+    or a :data:`Binder`. :meth:`bind` returns the builder for one request: a function, made
+    once per plan, that builds the dict in one expression (keys in the serializer's order),
+    reading plain columns directly and calling the bound getters for the rest.
+    """
 
     model: type[Model]
     prefix: str
-    entries: list[tuple[str, Getter]]
+    entries: list[tuple[str, str | Binder]]
     columns: set[str]  # row keys (with prefix) the plan reads
 
-    def build(self, row: dict, context: dict) -> dict:
-        return {key: get(row, context) for key, get in self.entries}
+    def __post_init__(self) -> None:
+        self._maker = _builder_maker(self.entries)
+
+    def bind(self, context: dict) -> Callable[[dict], dict]:
+        return self._maker(*(get(context) for _, get in self.entries if not isinstance(get, str)))
 
 
-def link(context: dict, view_name: str, kwarg: str, value) -> str:
-    """The absolute address of ``view_name`` for ``value``, as ``ApiURLField`` and
-    ``PageURLField`` give it; the route is looked up once per request (memo in the context)."""
-    linkers = context.get("_linkers")
-    if linkers is None:
-        linkers = context["_linkers"] = {}
-    reverse_value = linkers.get((view_name, kwarg))
-    if reverse_value is None:
-        reverse_value = linkers[view_name, kwarg] = reverser(view_name, kwarg)
-    return _absolute(context, reverse_value(value))
+def _builder_maker(entries: list[tuple[str, str | Binder]]) -> Callable[..., Callable]:
+    """``make(g0, g1, ...) -> build(row)`` returning ``{name: row[key] or g(row), ...}``.
+
+    Generated source: the names and keys are serializer field and column names, inserted
+    with ``repr``; the getters are arguments. The dict display evaluates its items in order,
+    as the comprehension over getters it replaces did.
+    """
+    params, items = [], []
+    for name, get in entries:
+        if isinstance(get, str):
+            items.append(f"{name!r}: row[{get!r}]")
+        else:
+            params.append(f"g{len(params)}")
+            items.append(f"{name!r}: {params[-1]}(row)")
+    source = (
+        f"def make({', '.join(params)}):\n"
+        f"    def build(row):\n"
+        f"        return {{{', '.join(items)}}}\n"
+        f"    return build\n"
+    )
+    namespace: dict = {}
+    exec(compile(source, "<claim row builder>", "exec"), namespace)
+    return namespace["make"]
 
 
-def _iso_datetime_getter(key: str, field: serializers.DateTimeField) -> Getter:
+def linker(context: dict, view_name: str, kwarg: str) -> Callable[[object], str]:
+    """``value -> absolute address of view_name`` for one request, as ``ApiURLField`` and
+    ``PageURLField`` give it (``_absolute`` of ``reverse_one``).
+
+    When the route's template is known and plain (see ``fast_reverse``), an identifier or slug
+    is put between the request's origin + head and the tail: the same text ``_absolute``
+    makes of a plain path. Anything else takes the general path.
+    """
+    reverse_value = reverser(view_name, kwarg)
+
+    def general(value) -> str:
+        return _absolute(context, reverse_value(value))
+
+    template = route_template(view_name, kwarg)
+    if template is None or not context.get("request"):
+        return general
+    head, tail, takes_slugs = template
+    sample = f"{head}1{tail}"
+    if not _PLAIN_PATH.fullmatch(sample) or sample.startswith("//"):
+        return general
+    start = _absolute(context, sample)[: -len(f"1{tail}")]  # origin + head
+    slug = slug_pattern().fullmatch
+
+    def fast(value) -> str:
+        if type(value) is int and value >= 0:
+            return f"{start}{value}{tail}"
+        if takes_slugs and type(value) is str and slug(value):
+            return f"{start}{value}{tail}"
+        return general(value)
+
+    return fast
+
+
+def _iso_datetime_getter(key: str, field: serializers.DateTimeField) -> Binder:
     """``DateTimeField.to_representation`` (ISO 8601, in the current time zone, UTC as "Z") for
     the aware datetimes the database returns, with the time zone looked up once per request."""
     represent = field.to_representation
 
-    def get(row: dict, context: dict):
-        value = row[key]
-        if value is None:
-            return None
-        if value.utcoffset() is None:
-            return represent(value)
-        tz = context.get("_tz")
-        if tz is None:
-            tz = context["_tz"] = timezone.get_current_timezone()
-        text = value.astimezone(tz).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    def bind(context: dict) -> Getter:
+        tz = timezone.get_current_timezone()
 
-    return get
+        def get(row: dict):
+            value = row[key]
+            if value is None:
+                return None
+            if value.tzinfo is not tz:  # already in it: nothing to convert (the usual case)
+                if value.utcoffset() is None:
+                    return represent(value)
+                value = value.astimezone(tz)
+            text = value.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return get
+
+    return bind
 
 
-def _value_getter(key: str, field: serializers.Field) -> Getter:
+def _is_iso(output_format: object) -> bool:
+    return isinstance(output_format, str) and output_format.lower() == "iso-8601"
+
+
+def _value_getter(key: str, field: serializers.Field) -> str | Binder:
     if isinstance(field, _VERBATIM):
-        return lambda row, context: row[key]
+        return key
     if (
         type(field) is serializers.DateTimeField
         and settings.USE_TZ
         and not hasattr(field, "timezone")
-        and getattr(field, "format", api_settings.DATETIME_FORMAT).lower() == "iso-8601"
+        and _is_iso(getattr(field, "format", api_settings.DATETIME_FORMAT))
     ):
         return _iso_datetime_getter(key, field)
     represent = field.to_representation
+    if type(field) is serializers.DateField and _is_iso(
+        getattr(field, "format", api_settings.DATE_FORMAT)
+    ):
+        # DateField.to_representation of the dates the database returns: ISO 8601.
+        def get_date(row: dict):
+            value = row[key]
+            if value is None:
+                return None
+            return value.isoformat() if type(value) is dt.date else represent(value)
 
-    def get(row: dict, context: dict):
+        return lambda context: get_date
+
+    def get(row: dict):
         value = row[key]
         return None if value is None else represent(value)
 
-    return get
+    return lambda context: get
 
 
-def _api_url_getter(field: ApiURLField, model: type[Model], key: str) -> Getter:
-    view_name, kwarg = field.view_name, field.lookup_field
-    return lambda row, context: link(context, view_name, kwarg, row[key])
+def _link_getter(view_name: str, kwarg: str, key: str) -> Binder:
+    def bind(context: dict) -> Getter:
+        link = linker(context, view_name, kwarg)
+        return lambda row: link(row[key])
+
+    return bind
 
 
-def _page_url_getter(model: type[Model], prefix: str) -> tuple[Getter, str]:
+def _api_url_getter(field: ApiURLField, model: type[Model], key: str) -> Binder:
+    return _link_getter(field.view_name, field.lookup_field, key)
+
+
+def _page_url_getter(model: type[Model], prefix: str) -> tuple[Binder, str]:
     if model not in PAGE_ROUTES:
         raise Unsupported(f"page of {model.__name__}")
     route, lookup = PAGE_ROUTES[model]
     key = prefix + _lookup_column(model, lookup)
-    return (lambda row, context: link(context, route, lookup, row[key])), key
+    return _link_getter(route, lookup, key), key
 
 
 def item_plan(
     serializer: serializers.Serializer,
     prefix: str = "",
-    special: dict[str, tuple[Getter, Iterable[str]]] | None = None,
+    special: dict[str, tuple[str | Binder, Iterable[str]]] | None = None,
 ) -> ItemPlan:
     """Compile ``serializer``'s readable fields into getters over rows prefixed ``prefix``.
 
@@ -172,7 +263,7 @@ def item_plan(
     """
     model = serializer.Meta.model
     special = special or {}
-    entries: list[tuple[str, Getter]] = []
+    entries: list[tuple[str, str | Binder]] = []
     columns: set[str] = set()
     for field in serializer._readable_fields:
         name = field.field_name
@@ -208,12 +299,13 @@ class Related:
     plan: ItemPlan | None  # None: identifiers only
     id_key: str  # the row key of the identifier (not expanded)
 
-    def value(self, rows: list[dict], context: dict) -> list:
+    def bind(self, context: dict) -> Callable[[list[dict]], list]:
+        """``rows -> the relation's JSON-ready list`` for one request."""
         if self.plan is None:
             key = self.id_key
-            return [row[key] for row in rows]
-        build = self.plan.build
-        return [build(row, context) for row in rows]
+            return lambda rows: [row[key] for row in rows]
+        build = self.plan.bind(context)
+        return lambda rows: [build(row) for row in rows]
 
 
 @dataclass
@@ -226,14 +318,10 @@ class ClaimPlan:
     appearances: Related | None
 
 
-def _related_getter(name: str) -> Getter:
-    return lambda row, context: row[name]  # put on the row by ClaimRows.build
-
-
-def _amount_usd_getter(field: serializers.Field) -> Getter:
+def _amount_usd_getter(field: serializers.Field) -> Binder:
     represent = field.to_representation
 
-    def get(row: dict, context: dict):
+    def get(row: dict):
         # Claim.amount_usd, on the row.
         if row["unit"] == "USD":
             value = row["amount"]
@@ -243,7 +331,7 @@ def _amount_usd_getter(field: serializers.Field) -> Getter:
             value = None
         return None if value is None else represent(value)
 
-    return get
+    return lambda context: get
 
 
 def _expandable(serializer: serializers.Serializer, name: str) -> ExpandableField | None:
@@ -255,20 +343,20 @@ def _expandable(serializer: serializers.Serializer, name: str) -> ExpandableFiel
     return field
 
 
-def _speaker(serializer: serializers.Serializer) -> tuple[Getter, Iterable[str]] | None:
+def _speaker(serializer: serializers.Serializer) -> tuple[str | Binder, Iterable[str]] | None:
     field = _expandable(serializer, "speaker")
     if field is None:
         return None
     if field.expanded:
         plan = item_plan(field.serializer_class(), prefix="speaker__")
-        build = plan.build
 
-        def get(row: dict, context: dict):
-            return None if row["speaker_id"] is None else build(row, context)
+        def bind(context: dict) -> Getter:
+            build = plan.bind(context)
+            return lambda row: None if row["speaker_id"] is None else build(row)
 
-        return get, {"speaker_id", *plan.columns}
+        return bind, {"speaker_id", *plan.columns}
     key = f"speaker__{_lookup_column(Entity, field.id_field)}"
-    return (lambda row, context: row[key]), {key}
+    return key, {key}
 
 
 def _to_many(serializer: serializers.Serializer, name: str, prefix: str) -> Related | None:
@@ -289,18 +377,14 @@ def _appearances(serializer: serializers.Serializer) -> Related | None:
     article = child.fields["article"]
     if not isinstance(article, serializers.SlugRelatedField):
         raise Unsupported("appearances.article")
-    special = {
-        "article": (lambda row, context: row["article__slug"], {"article__slug"}),
-        "article_title": (lambda row, context: row["article__title"], {"article__title"}),
+    special: dict[str, tuple[str | Binder, Iterable[str]]] = {
+        "article": ("article__slug", {"article__slug"}),
+        "article_title": ("article__title", {"article__title"}),
     }
     url = child.fields.get("article_api_url")
     if url is not None:
-        view_name, kwarg = url.view_name, url.lookup_field
-        key = f"article__{kwarg}"
-        special["article_api_url"] = (
-            lambda row, context: link(context, view_name, kwarg, row[key]),
-            {key},
-        )
+        key = f"article__{url.lookup_field}"
+        special["article_api_url"] = (_link_getter(url.view_name, url.lookup_field, key), {key})
     return Related("appearances", item_plan(child, special=special), "")
 
 
@@ -316,13 +400,13 @@ def plan_for(shape: Shape) -> ClaimPlan | None:
         subjects = _to_many(serializer, "subjects", "subjects__")
         sources = _to_many(serializer, "sources", "sources__")
         appearances = _appearances(serializer)
-        special: dict[str, tuple[Getter, Iterable[str]]] = {}
+        special: dict[str, tuple[str | Binder, Iterable[str]]] = {}
         speaker = _speaker(serializer)
         if speaker is not None:
             special["speaker"] = speaker
         for related in (subjects, sources, appearances):
             if related is not None:
-                special[related.name] = (_related_getter(related.name), ())
+                special[related.name] = (related.name, ())  # put on the row by build()
         if "amount_usd" in serializer.fields:
             special["amount_usd"] = (
                 _amount_usd_getter(serializer.fields["amount_usd"]),
@@ -366,9 +450,15 @@ def _ordering(model: type[Model], prefix: str) -> list[str]:
 class ClaimRows:
     """Reads a page of claims as rows and builds the list's JSON-ready dicts."""
 
-    def __init__(self, plan: ClaimPlan, appearances: QuerySet):
+    def __init__(
+        self,
+        plan: ClaimPlan,
+        articles: QuerySet | None = None,
+        appearances: Callable[[QuerySet], QuerySet] | None = None,
+    ):
         self.plan = plan
-        self.appearances = appearances  # visible appearances, in the order shown
+        self.articles = articles  # those the request may see
+        self.appearances = appearances  # articles -> their appearances, in the order shown
 
     def select(self, claims: QuerySet) -> QuerySet:
         """``claims`` (filtered and ordered) as rows with the columns the plan reads."""
@@ -376,8 +466,24 @@ class ClaimRows:
         return claims.values(*sorted(keys), *claims.query.annotation_select)
 
     def _appearance_rows(self, ids: list[int]) -> dict[int, list[dict]]:
-        keys = self.plan.appearances.plan.columns
-        return _grouped(self.appearances.filter(claim_id__in=ids).values("claim_id", *sorted(keys)))
+        """The appearances of the claims in the visible articles, by claim.
+
+        The query's text depends on the visible articles' query (a subquery of it) and the
+        number of ids only, so it is compiled once for each (``rows_by_ids``): what decides the
+        articles' SQL is part of the key and their parameters come before the ids.
+        """
+        columns = ["claim_id", *sorted(self.plan.appearances.plan.columns)]
+        articles_key, articles_params = subquery_key(self.articles)
+        return _grouped(
+            rows_by_ids(
+                ("claim appearances", articles_key, *columns),
+                ids,
+                lambda ids: (
+                    self.appearances(self.articles).filter(claim_id__in=ids).values(*columns)
+                ),
+                before=articles_params,
+            )
+        )
 
     def _many_to_many_rows(self, ids: list[int], relations: list[Related]) -> dict:
         """Subjects and sources in one query: the claims joined to both, ordered by claim, then
@@ -394,7 +500,12 @@ class ClaimRows:
         for related in relations:
             keys.add(f"{related.name}__id")
             keys.update(related.plan.columns if related.plan else {related.id_key})
-        rows = Claim.objects.filter(pk__in=ids).order_by("pk", *ordering).values(*sorted(keys))
+        columns = sorted(keys)
+        rows = rows_by_ids(
+            ("claim subjects and sources", *columns, *ordering),
+            ids,
+            lambda ids: Claim.objects.filter(pk__in=ids).order_by("pk", *ordering).values(*columns),
+        )
         found: dict[str, dict[int, list[dict]]] = {r.name: defaultdict(list) for r in relations}
         seen: set[tuple[str, int, int]] = set()
         for row in rows:
@@ -417,8 +528,8 @@ class ClaimRows:
         relations = [*many, *([self.plan.appearances] if self.plan.appearances else [])]
         for related in relations:
             found = fetched.get(related.name, {})
-            name, value, empty = related.name, related.value, []
+            name, value, empty = related.name, related.bind(context), []
             for row in rows:
-                row[name] = value(found.get(row["id"], empty), context)
-        build = self.plan.item.build
-        return [build(row, context) for row in rows]
+                row[name] = value(found.get(row["id"], empty))
+        build = self.plan.item.bind(context)
+        return [build(row) for row in rows]

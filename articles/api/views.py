@@ -36,16 +36,20 @@ from .serializers import (
 VERDICT_FIELDS = ("status", "status_note")
 
 
-def _visible_appearances(view) -> Prefetch:
-    articles = Article.objects.visible_to(view.request.user)
-    return Prefetch(
-        "appearances",
-        queryset=ClaimAppearance.objects.filter(article__in=articles)
+def _appearances_in(articles: QuerySet) -> QuerySet:
+    """Claims' appearances in ``articles``, in the order a claim lists them."""
+    return (
+        ClaimAppearance.objects.filter(article__in=articles)
         .select_related("article")
         # An appearance shows the article's slug and title; its text would only be transferred.
         .defer("article__body", "article__standfirst")
-        .order_by("article__published_at", "article_id", "position"),
+        .order_by("article__published_at", "article_id", "position")
     )
+
+
+def _visible_appearances(view) -> Prefetch:
+    articles = Article.objects.visible_to(view.request.user)
+    return Prefetch("appearances", queryset=_appearances_in(articles))
 
 
 class ClaimViewSet(ApiViewSet):
@@ -77,7 +81,12 @@ class ClaimViewSet(ApiViewSet):
         plan = plan_for(self.shape) if self.rows_list else None
         if plan is None:
             return super().list(request, *args, **kwargs)
-        reader = ClaimRows(plan, appearances=_visible_appearances(self).queryset)
+        reader = ClaimRows(
+            plan,
+            # The visible articles are only worked out when the shape shows appearances.
+            articles=Article.objects.visible_to(request.user) if plan.appearances else None,
+            appearances=_appearances_in,
+        )
         page = self.paginate_queryset(reader.select(self.filter_queryset(self.visible())))
         self.last_modified = max((row["updated_at"] for row in page), default=None)
         return self.get_paginated_response(reader.build(page, self.get_serializer_context()))

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
+from django_filters.filters import QuerySetRequestMixin
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -164,6 +165,11 @@ class SearchFilter(django_filters.CharFilter):
         return self.search(qs, value) if value else qs
 
 
+# (FilterSet class, names of the filters given) -> form class; see StrictFilterSet.get_form_class
+_FORM_CLASSES: dict[tuple[type, tuple[str, ...]], type] = {}
+MAX_FORM_CLASSES = 256
+
+
 class StrictFilterSet(django_filters.FilterSet):
     """An empty value is only “no filter” for text and slugs; for numbers, dates and choices
     it is a 400, as the schema says.
@@ -179,6 +185,24 @@ class StrictFilterSet(django_filters.FilterSet):
             given = {name: f for name, f in type(self).base_filters.items() if name in data}
             self.base_filters = given  # copied into self.filters by FilterSet.__init__
         super().__init__(data, queryset, request=request, prefix=prefix)
+
+    def get_form_class(self):
+        """The form class for the given filters, built once when none depends on the request.
+
+        django-filter builds a form class (and each filter's form field: labels, choices) on
+        every request; for filters whose fields do not depend on the request (all but the
+        visibility-bound choices of model filters) the class is the same every
+        time. Each form still gets its own copies of the fields, as Django's forms do.
+        """
+        if any(isinstance(f, QuerySetRequestMixin) for f in self.filters.values()):
+            return super().get_form_class()
+        key = (type(self), tuple(self.filters))
+        form_class = _FORM_CLASSES.get(key)
+        if form_class is None:
+            if len(_FORM_CLASSES) >= MAX_FORM_CLASSES:
+                _FORM_CLASSES.clear()  # any subset of the parameters may come: keep it bounded
+            form_class = _FORM_CLASSES[key] = super().get_form_class()
+        return form_class
 
     def is_valid(self) -> bool:
         valid = super().is_valid()

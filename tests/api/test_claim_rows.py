@@ -169,3 +169,52 @@ def test_equal_titles_and_names_are_listed_by_id(anon):
     by_id = dict(Entity.objects.filter(slug__in=slugs).values_list("slug", "pk"))
     assert [by_id[slug] for slug in slugs] == sorted(by_id.values())
     assert tied["sources"] == sorted(tied["sources"])
+
+
+def test_appearances_follow_the_clock_from_page_to_page(anon, monkeypatch):
+    """The appearances query is compiled once and reused: an article that becomes public
+    between two requests still shows up on the next one (its time is not kept with the SQL)."""
+    claim = ClaimFactory()
+    public = PublishedArticleFactory()
+    ClaimAppearanceFactory(claim=claim, article=public, position=1)
+    later = PublishedArticleFactory(published_at=timezone.now() + dt.timedelta(hours=1))
+    ClaimAppearanceFactory(claim=claim, article=later, position=1)
+
+    def shown() -> list[str]:
+        results = json.loads(anon.get(URL, {"fields": "id,appearances"}).content)["results"]
+        return [a["article"] for c in results if c["id"] == claim.pk for a in c["appearances"]]
+
+    assert shown() == [public.slug]
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(hours=2))
+    assert shown() == [public.slug, later.slug]
+
+
+def test_each_page_size_and_page_gets_its_own_related_rows(anon):
+    """Compiled once per number of ids, run with each page's ids: every page's sources and
+    subjects are its own claims', with any page size."""
+    varied_claims()
+    everything = json.loads(
+        anon.get(URL, {"page_size": 200, "expand": "subjects,sources"}).content
+    )["results"]
+    for size in (1, 2, 7):
+        pages, url = [], URL + f"?page_size={size}&expand=subjects,sources"
+        while url:
+            body = json.loads(anon.get(url).content)
+            pages.extend(body["results"])
+            url = body["next"]
+        assert pages == everything
+
+
+@pytest.mark.parametrize("zone", ["Asia/Seoul", "America/St_Johns"])
+def test_rows_give_the_serializers_times_in_another_time_zone(anon, monkeypatch, settings, zone):
+    """Times are shown in the site's time zone (not only UTC) the same way on both paths."""
+    settings.TIME_ZONE = zone
+    varied_claims()
+    url = URL + "?fields=id,status_changed_at,created_at,updated_at,sources&expand=sources"
+    fast = _pages(anon, url)
+    with monkeypatch.context() as patch:
+        patch.setattr(ClaimViewSet, "rows_list", False)
+        ordinary = _pages(anon, url)
+    assert fast == ordinary
+    assert b"Z" not in fast[0][1].split(b'"created_at":"', 1)[1][:40]

@@ -163,3 +163,35 @@ def test_a_statement_with_more_parameters_than_binding_allows_still_runs(on_post
     found = User.objects.filter(username__in=names).order_by("pk")
 
     assert list(found) == [awkward, plain]
+
+
+@pytest.mark.django_db
+def test_postgresql_time_stamps_read_back_as_django_gives_them(on_postgres):
+    """Time stamps come back through psycopg's C loader (coverage_site/pg_datetimes.py) as
+    Django's own loader gives them: the same instant, microseconds kept, UTC as
+    ``datetime.timezone.utc``, whether read as models, values or raw rows."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from articles.models import Source
+    from tests.factories import SourceFactory
+
+    stamps = [
+        dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.UTC),
+        dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 29, 1, 30, 0, 5, tzinfo=dt.timezone(dt.timedelta(hours=9))),
+    ]
+    ids = [SourceFactory().pk for _ in stamps]
+    for pk, stamp in zip(ids, stamps, strict=True):
+        Source.objects.filter(pk=pk).update(created_at=stamp)
+    read = [Source.objects.get(pk=pk).created_at for pk in ids]
+    values = [Source.objects.values_list("created_at", flat=True).get(pk=pk) for pk in ids]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT created_at FROM articles_source WHERE id = ANY(%s) ORDER BY id", [ids]
+        )
+        raw = [row[0] for row in cursor.fetchall()]
+    for got in (read, values, raw):
+        assert got == stamps
+        assert all(value.tzinfo is dt.UTC for value in got)
