@@ -130,3 +130,23 @@ def test_figures_ranked_in_the_database_draw_the_same_charts(summit):
     assert len(drawn) < everything.count()
     assert shape(figure_charts(drawn)) == shape(figure_charts(everything))
     assert [chart.unit for chart in figure_charts(drawn)] == ["USD", "GW", "MW", "TWh", "GPU"]
+
+
+def test_figures_of_a_single_unit_are_charted_largest_first(db):
+    """With one unit only, the largest figures are drawn, in order, as from every figure."""
+    from articles.models import Claim
+    from tests.factories import ClaimAppearanceFactory, FigureClaimFactory, PublishedArticleFactory
+
+    article = PublishedArticleFactory()
+    for amount in (4, 9, 1, 9, 6):
+        ClaimAppearanceFactory(claim=FigureClaimFactory(amount=Decimal(amount)), article=article)
+    drawn = list(Claim.objects.published().charted(3).order_by("pk"))
+    [chart] = figure_charts(drawn, per_chart=3)
+    assert [bar.value for bar in chart.bars] == [9, 9, 6]
+    assert [claim.chart_unit_size for claim in drawn] == [5, 5, 5]
+
+
+def test_nothing_to_chart_charts_nothing(db):
+    from articles.models import Claim
+
+    assert list(Claim.objects.published().charted(12).order_by("pk")) == []
