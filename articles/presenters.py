@@ -405,11 +405,12 @@ def most_cited_entities(limit: int = 10) -> list[Entity]:
     for the names of every counted entity (5,000) took 50 ms.
     """
     published = Claim.objects.published()
-    links = Claim.subjects.through.objects.filter(claim__in=published)
+    # Read from the claims' side, each claim joined once to its subjects.
+    about = published.annotate(subject=F("subjects")).exclude(subject=None)
     claims: dict[int, int] = defaultdict(int)
     for rows in (
         published.exclude(speaker=None).values_list("speaker").annotate(Count("pk")),
-        links.exclude(claim__speaker=F("entity")).values_list("entity").annotate(Count("pk")),
+        about.exclude(speaker=F("subject")).values_list("subject").annotate(Count("pk")),
     ):
         for entity_id, count in rows.order_by():
             claims[entity_id] += count
