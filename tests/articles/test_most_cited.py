@@ -70,3 +70,12 @@ def test_events_ranked_above_the_cut_off_leave_their_places_to_the_next():
             published_claim(article, subjects=[entity, *events])
     ranked = [(e.name, e.claim_count) for e in most_cited_entities(limit=2)]
     assert ranked == [("Chair", 3), ("Group", 2)]
+
+
+def test_names_break_ties_code_point_by_code_point():
+    """Tied entities keep the order they always had: names compared as Python compares
+    strings (capitals before small letters, accented letters after Z), on either database."""
+    article = PublishedArticleFactory()
+    for name in ("alpha", "Émile", "Zeta", "Beta"):
+        published_claim(article, subjects=[EntityFactory(name=name)])
+    assert [e.name for e in most_cited_entities()] == ["Beta", "Zeta", "alpha", "Émile"]
