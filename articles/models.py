@@ -7,12 +7,14 @@ appearance recording the passage it came from. Figures are structured values on 
 
 from __future__ import annotations
 
+import operator
 import re
+from functools import reduce
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, When, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -247,6 +249,17 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-created_at"]
         permissions = [("publish_article", "Can publish and unpublish articles")]
+        indexes = [
+            # ``published()`` read from the index alone: the ids (and events) of the published
+            # articles without reading the table, whose rows carry the bodies (16 MB at full
+            # benchmark size, read whole by each query that joins the published articles).
+            models.Index(
+                fields=["published_at"],
+                include=["id", "event"],
+                condition=Q(status=ArticleStatus.PUBLISHED),
+                name="article_published_cover",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=ArticleStatus.PUBLISHED) | Q(published_at__isnull=False),
@@ -339,6 +352,19 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
 
 
+def chart_unit() -> Case:
+    """The unit a figure is charted in: its stated equivalent's, if any, else its own (the
+    ``claim_chart_rank`` index holds the same expression)."""
+    return Case(When(equivalent_amount__isnull=False, then=F("equivalent_unit")), default=F("unit"))
+
+
+def chart_value() -> Case:
+    """The value a figure is charted at, in ``chart_unit()``."""
+    return Case(
+        When(equivalent_amount__isnull=False, then=F("equivalent_amount")), default=F("amount")
+    )
+
+
 class ClaimQuerySet(models.QuerySet):
     def published(self) -> ClaimQuerySet:
         """Claims that appear in at least one article readers may see."""
@@ -391,12 +417,8 @@ class ClaimQuerySet(models.QuerySet):
         the equivalent's unit), and ``chart_unit_size``, how many figures that unit has
         (charts are ordered by it). Both are None for claims without a figure."""
         figure = Q(amount__isnull=False)
-        converted = Q(equivalent_amount__isnull=False)
-        unit = Case(
-            When(~figure, then=None), When(converted, then=F("equivalent_unit")), default=F("unit")
-        )
-        value = Case(When(converted, then=F("equivalent_amount")), default=F("amount"))
-        rank = Window(RowNumber(), partition_by=[unit], order_by=[value.desc(), F("pk").asc()])
+        unit = Case(When(~figure, then=None), default=chart_unit())
+        rank = Window(RowNumber(), partition_by=[unit], order_by=[chart_value().desc(), F("pk")])
         size = Window(Count("pk"), partition_by=[unit])
         return self.annotate(
             chart_rank=Case(When(figure, then=rank)), chart_unit_size=Case(When(figure, then=size))
@@ -404,8 +426,30 @@ class ClaimQuerySet(models.QuerySet):
 
     def charted(self, per_chart: int) -> ClaimQuerySet:
         """Only the figures ``charts.figure_charts(..., per_chart=per_chart)`` draws: the
-        largest ``per_chart`` of each unit, ranked in the database rather than in Python."""
-        return self.with_figures().with_chart_rank().filter(chart_rank__lte=per_chart)
+        largest ``per_chart`` of each unit, each with ``chart_unit_size``, how many figures of
+        this queryset its unit has.
+
+        Runs one query at once, for the units and their sizes (a GROUP BY); the queryset
+        returned then walks each unit's figures largest first down the ``claim_chart_rank``
+        index, stopping after ``per_chart``. Ranking every figure with a window function
+        instead sorted all 37,000 published figures of the full benchmark data (400 ms)."""
+        figures = self.with_figures().annotate(chart_unit=chart_unit())
+        sizes = dict(figures.values_list("chart_unit").annotate(Count("pk")).order_by())
+        walks = [
+            figures.filter(chart_unit=unit)
+            .annotate(chart_unit_size=Value(size))
+            .order_by(chart_value().desc(), "pk")[:per_chart]
+            for unit, size in sorted(sizes.items())
+        ]
+        if not walks:
+            return self.none()
+        if len(walks) > 1 and connection.features.supports_slicing_ordering_in_compound:
+            return walks[0].union(*walks[1:], all=True)
+        # SQLite cannot limit the parts of a UNION: each unit's walk is a subquery instead.
+        size = Case(*(When(chart_unit=unit, then=Value(n)) for unit, n in sizes.items()))
+        return figures.filter(
+            reduce(operator.or_, (Q(pk__in=walk.values("pk")) for walk in walks))
+        ).annotate(chart_unit_size=size)
 
     def involving(self, entity) -> ClaimQuerySet:
         """Claims ``entity`` made (as speaker) or is a subject of. ``entity`` may be an
@@ -538,6 +582,16 @@ class Claim(models.Model):
     class Meta:
         ordering = ["-updated_at", "pk"]
         permissions = [("verify_claim", "Can change claims' verification status")]
+        indexes = [
+            # Each unit's figures, largest first: ``ClaimQuerySet.charted`` walks it.
+            models.Index(
+                chart_unit(),
+                chart_value().desc(),
+                F("id"),
+                condition=Q(amount__isnull=False),
+                name="claim_chart_rank",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__isnull=True, unit="") | (Q(amount__isnull=False) & ~Q(unit="")),

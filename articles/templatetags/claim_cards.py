@@ -9,11 +9,10 @@ with ``<mark>``, pass as they are). The claim comes from ``ClaimQuerySet.for_lis
 
 from __future__ import annotations
 
-import html
-
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.charts import escape_html
 from articles.formatting import format_target_date
 from articles.models import ClaimKind, PledgeStatus
 
@@ -24,11 +23,7 @@ register = template.Library()
 PLEDGE_STATUSES = dict(PledgeStatus.choices)
 
 
-def _e(value: object) -> str:
-    """``conditional_escape`` without its lazy-string wrapper (a third of the card's cost)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
+_e = escape_html  # ``conditional_escape`` without its lazy-string wrapper
 
 
 def _link(url: str, label: object) -> str:

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
-from articles.charts import figure_charts
+from articles.charts import charts_html, figure_charts
 from articles.formatting import format_amount, format_target_date
 from coverage_site.fast_reverse import reverse_fixed
 
@@ -82,7 +82,7 @@ def _is_utc(value: dt.datetime) -> bool:
     return value.utcoffset() == dt.timedelta(0) and value.tzname() == "UTC"
 
 
-@register.inclusion_tag("includes/figure_charts.html")
-def key_figures(claims) -> dict[str, Any]:
+@register.simple_tag
+def key_figures(claims) -> SafeString:
     """One accessible SVG bar chart per unit, each followed by a table of the same numbers."""
-    return {"charts": figure_charts(claims)}
+    return charts_html(figure_charts(claims))

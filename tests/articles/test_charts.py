@@ -130,3 +130,48 @@ def test_figures_ranked_in_the_database_draw_the_same_charts(summit):
     assert len(drawn) < everything.count()
     assert shape(figure_charts(drawn)) == shape(figure_charts(everything))
     assert [chart.unit for chart in figure_charts(drawn)] == ["USD", "GW", "MW", "TWh", "GPU"]
+
+
+def test_figures_of_a_single_unit_are_charted_largest_first(db):
+    """With one unit only, the largest figures are drawn, in order, as from every figure."""
+    from articles.models import Claim
+    from tests.factories import ClaimAppearanceFactory, FigureClaimFactory, PublishedArticleFactory
+
+    article = PublishedArticleFactory()
+    for amount in (4, 9, 1, 9, 6):
+        ClaimAppearanceFactory(claim=FigureClaimFactory(amount=Decimal(amount)), article=article)
+    drawn = list(Claim.objects.published().charted(3).order_by("pk"))
+    [chart] = figure_charts(drawn, per_chart=3)
+    assert [bar.value for bar in chart.bars] == [9, 9, 6]
+    assert [claim.chart_unit_size for claim in drawn] == [5, 5, 5]
+
+
+def test_nothing_to_chart_charts_nothing(db):
+    from articles.models import Claim
+
+    assert list(Claim.objects.published().charted(12).order_by("pk")) == []
+
+
+def test_chart_text_is_escaped_and_conversions_are_explained(db):
+    """A claim's wording is text in the chart and the table, never markup; a chart with a
+    figure charted at its stated equivalent says so, one without does not."""
+    from articles.charts import charts_html
+    from tests.factories import FigureClaimFactory
+
+    wording = 'Fabs & "chips" <b>doubled</b>'
+    converted = FigureClaimFactory(
+        text=wording,
+        amount=Decimal(5),
+        unit="EUR",
+        equivalent_amount=Decimal(6),
+        equivalent_unit="USD",
+    )
+    plain = FigureClaimFactory(text="Jobs", amount=Decimal(3), unit="job")
+    html = charts_html(figure_charts([converted, plain]))
+    assert wording not in html
+    escaped = "Fabs &amp; &quot;chips&quot; &lt;b&gt;doubled&lt;/b&gt;"
+    assert f'<text class="bar-label" x="0" y="15">{escaped}</text>' in html
+    assert f'">{escaped}</a></td>' in html
+    [usd, jobs] = html.split("</section>")[:2]
+    assert "chart-note" in usd and "chart-note" not in jobs
+    assert all(ET.fromstring(svg) is not None for svg in re.findall(r"<svg.*?</svg>", html, re.S))
