@@ -25,6 +25,18 @@ BAR_HEIGHT = 16
 BAR_SPACE = 300  # leaves room after the longest bar for its value
 LABEL_LIMIT = 56
 PER_CHART = 12  # the largest figures drawn per unit
+# What ``figure_charts`` and includes/figure_charts.html read of a claim (with its pk): a query
+# ranking every figure of the site need carry no more than these through its sorts.
+CHART_FIELDS = (
+    "text",
+    "status",
+    "amount",
+    "unit",
+    "equivalent_amount",
+    "equivalent_unit",
+    "figure_date",
+    "figure_date_precision",
+)
 
 
 @dataclass(frozen=True)
