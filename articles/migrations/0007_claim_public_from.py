@@ -215,12 +215,19 @@ SQLITE_TRIGGERS = {
 }
 
 
+def _run_script(schema_editor, script: str) -> None:
+    """Each statement of ``script`` on its own, as ``RunSQL`` does: with server-side binding
+    a statement is prepared, and a prepared statement holds only one command."""
+    for statement in schema_editor.connection.ops.prepare_sql_script(script):
+        schema_editor.execute(statement, params=None)
+
+
 def create_triggers(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_VALUE, params=None)
-        schema_editor.execute(POSTGRESQL_BACKFILL, params=None)  # before the triggers use it
-        schema_editor.execute(POSTGRESQL, params=None)
+        _run_script(schema_editor, POSTGRESQL_VALUE)
+        _run_script(schema_editor, POSTGRESQL_BACKFILL)  # before the triggers depend on it
+        _run_script(schema_editor, POSTGRESQL)
     elif vendor == "sqlite":
         value = PUBLIC_FROM.format(claim="articles_claim.id")
         schema_editor.execute(f"UPDATE articles_claim SET public_from = {value}", params=None)
@@ -233,7 +240,7 @@ def create_triggers(apps, schema_editor) -> None:
 def drop_triggers(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_DROP, params=None)
+        _run_script(schema_editor, POSTGRESQL_DROP)
     elif vendor == "sqlite":
         for name in SQLITE_TRIGGERS:
             schema_editor.execute(f"DROP TRIGGER {name}", params=None)
