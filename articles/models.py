@@ -367,14 +367,11 @@ def chart_value() -> Case:
 
 class ClaimQuerySet(models.QuerySet):
     def published(self) -> ClaimQuerySet:
-        """Claims that appear in at least one article readers may see."""
-        return self.filter(
-            Exists(
-                ClaimAppearance.objects.filter(
-                    claim=OuterRef("pk"), article__in=Article.objects.published()
-                )
-            )
-        )
+        """Claims that appear in at least one article readers may see: their ``public_from``
+        (the earliest publish time among their published articles, kept by triggers) has
+        passed. Comparing with the clock here, not in the trigger, lets a scheduled article's
+        claims appear exactly when its time comes, with no job to run."""
+        return self.filter(public_from__lte=timezone.now())
 
     def visible_to(self, user) -> ClaimQuerySet:
         if may_see_unpublished(user, "articles.view_claim"):
@@ -575,8 +572,17 @@ class Claim(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    public_from = models.DateTimeField(
+        null=True,
+        editable=False,
+        serialize=False,
+        help_text="When readers may first see the claim: the earliest publish time of the "
+        "published articles it appears in (None if none). Kept by database triggers "
+        "(migration 0007), whatever writes the rows; never set it from Python.",
+    )
 
-    history = HistoricalRecords()
+    # public_from is derived: a history row or an export carrying a copy would go stale.
+    history = HistoricalRecords(excluded_fields=["public_from"])
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
@@ -591,6 +597,10 @@ class Claim(models.Model):
                 condition=Q(amount__isnull=False),
                 name="claim_chart_rank",
             ),
+            # ``published()`` as a range on public_from; with the speaker and the id in the
+            # index, the home page's counts of published claims per speaker and per subject
+            # read it alone (index-only), not the claims' rows.
+            models.Index(fields=["public_from", "speaker", "id"], name="articles_claim_public_idx"),
         ]
         constraints = [
             models.CheckConstraint(

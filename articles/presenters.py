@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, OuterRef, Subquery
+from django.db.models import Count, F, Func, OuterRef, Subquery
 
 from coverage_site.fast_reverse import reverser
 from entities.models import ENTITY_ROUTE, Entity, EntityKind
@@ -384,16 +384,17 @@ def featured_event() -> Entity | None:
         .filter(kind=EntityKind.EVENT)
         .annotate(
             article_count=_count(Article.objects.published().filter(event=OuterRef("pk"))),
-            claim_count=_count(
-                Claim.objects.published().filter(
-                    Exists(
-                        ClaimAppearance.objects.filter(
-                            claim=OuterRef("pk"),
-                            article__event=OuterRef(OuterRef("pk")),
-                            article__in=Article.objects.published(),
-                        )
-                    )
+            # The claims appearing in the event's published articles (public by definition,
+            # so counted from the appearances alone, without reading the claims).
+            claim_count=Subquery(
+                ClaimAppearance.objects.filter(
+                    article__event=OuterRef("pk"), article__in=Article.objects.published()
                 )
+                .order_by()
+                .annotate(
+                    n=Func(F("claim"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+                )
+                .values("n")
             ),
         )
     )

@@ -131,7 +131,8 @@ def article_payloads(ids: Iterable[int] | None = None) -> dict[int, Payload]:
 
 
 def claim_payloads(ids: Iterable[int] | None = None) -> dict[int, Payload]:
-    claims = list(_among(Claim.objects.published(), ids))
+    # Whether a claim is published is a column (``public_from``): a filter by id is enough.
+    claims = list(_restrict(Claim.objects.published(), ids))
     pks = [c.pk for c in claims]
     subjects = _by_owner(
         Claim.subjects.through.objects.filter(claim_id__in=pks).values_list("claim_id", "entity_id")

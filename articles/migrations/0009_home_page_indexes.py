@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_search_head'),
+        ('articles', '0008_claim_public_from'),
     ]
 
     operations = [
