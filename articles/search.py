@@ -22,6 +22,7 @@ from django.db.models import F, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
 from coverage_site.fulltext import (
+    AmongIds,
     Document,
     Terms,
     headline,
@@ -75,7 +76,7 @@ def search_articles(
     search = web_query(query)
     results = queryset.alias(document=Document()).filter(document=search)
     if candidates:
-        results = results.filter(pk__in=_likely_best(queryset, query, search, candidates))
+        results = results.filter(AmongIds(_likely_best(queryset, query, search, candidates)))
     results = results.annotate(
         head_rank=SearchRank(Document("search_head"), search),
         search_rank=SearchRank(Document(), search),
@@ -187,7 +188,6 @@ def search_claims(
     if not on_postgresql():
         return queryset.filter(Terms.parse(query).match(_in_claim))
     search = web_query(query)
-    results = queryset.alias(document=Document()).filter(document=search)
     if candidates:
         matches = queryset.order_by().alias(document=Document()).filter(document=search)
         floor = Claim.objects.order_by("-pk").values("pk")[RECENT_CLAIMS : RECENT_CLAIMS + 1]
@@ -198,10 +198,18 @@ def search_claims(
             # such match costs more than the few invisible ones, dropped below, save.
             every_word = web_query(" ".join(f'"{word}"' for word in words))
             with_all = Claim.objects.alias(document=Document()).filter(document=every_word)
-            others.append(with_all.order_by("-pk"))
+            others.append(with_all.filter(document=search).order_by("-pk"))
         floor = Coalesce(Subquery(floor), 0)
         likely = _newest(matches, "pk", floor, -F("pk"), others, candidates)
-        results = results.filter(pk__in=likely)
+        # Every candidate matches ``search`` already: matching again would let the planner
+        # read every match through the GIN index (it guesses a handful for several words,
+        # where there may be thousands) instead of fetching the candidates by primary key.
+        # The best ``PER_TYPE`` are picked in a subquery, so the planner joins the speakers
+        # of those few (with about a hundred rows it hashes every entity instead).
+        best = queryset.filter(AmongIds(likely)).alias(rank=SearchRank(Document(), search))
+        results = queryset.filter(pk__in=best.order_by("-rank", "pk").values("pk")[:PER_TYPE])
+    else:
+        results = queryset.alias(document=Document()).filter(document=search)
     if ranked:
         results = results.annotate(search_rank=SearchRank(Document(), search)).order_by(
             "-search_rank", "pk"

@@ -19,7 +19,7 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Expression, Q
+from django.db.models import BooleanField, Expression, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -55,6 +55,31 @@ class Document(Expression):
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias(self.alias)
         return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+
+class AmongIds(Expression):
+    """``pk = ANY(%s)``: the queried table's row is one of ``ids`` (PostgreSQL only).
+
+    One array parameter rather than ``pk__in``'s one placeholder per id: the SQL text stays
+    the same for any number of candidates, and psycopg need not scan a long statement for a
+    couple of hundred placeholders (about 2 ms a query on the search page).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, ids) -> None:
+        super().__init__()
+        self.ids = list(ids)
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        resolved.pk_column = query.get_meta().pk.column
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.alias)
+        return f"{table}.{connection.ops.quote_name(self.pk_column)} = ANY(%s)", [self.ids]
 
 
 def web_query(text: str) -> SearchQuery:
