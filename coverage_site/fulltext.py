@@ -61,8 +61,8 @@ class AmongIds(Expression):
     """``pk = ANY(%s)``: the queried table's row is one of ``ids`` (PostgreSQL only).
 
     One array parameter rather than ``pk__in``'s one placeholder per id: the SQL text stays
-    the same for any number of candidates, and psycopg need not scan a long statement for a
-    couple of hundred placeholders (about 2 ms a query on the search page).
+    the same for any number of candidates, and neither Django nor psycopg handles a couple of
+    hundred parameters (psycopg alone spent 0.35 ms a query scanning for the placeholders).
     """
 
     output_field = BooleanField()

@@ -232,3 +232,5 @@ def test_search_page_query_count_does_not_grow_with_matches(db, django_assert_nu
         many = search_everything("Ulsan")
     assert len(few.claims) == 3
     assert len(many.claims) == len(many.articles) == len(many.entities) == search.PER_TYPE
+    with django_assert_num_queries(5):  # no candidates: no article or claim query after them
+        assert search_everything("xyzzyplugh").total == 0
