@@ -22,6 +22,7 @@ from django.db.models import F, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
 from coverage_site.fulltext import (
+    AmongIds,
     Document,
     Terms,
     headline,
@@ -75,7 +76,8 @@ def search_articles(
     search = web_query(query)
     results = queryset.alias(document=Document()).filter(document=search)
     if candidates:
-        results = results.filter(pk__in=_likely_best(queryset, query, search, candidates))
+        likely = _likely_best(queryset, query, search, candidates)
+        results = results.filter(AmongIds(likely)) if likely else results.none()
     results = results.annotate(
         head_rank=SearchRank(Document("search_head"), search),
         search_rank=SearchRank(Document(), search),
@@ -182,26 +184,16 @@ def search_claims(
     ``ranked=False`` keeps the caller's order (the API's cursor pages need a stable one).
     ``candidates=N`` (the search page) ranks only the ``N`` newest matches, and the ``N`` newest
     with every word asked for (so ``a or b`` still puts claims with both first): a common word
-    matches thousands of claims, and ranking them all was most of the page's time.
+    matches thousands of claims, and ranking them all was most of the page's time; only the
+    ``PER_TYPE`` best of those are returned.
     """
     if not on_postgresql():
         return queryset.filter(Terms.parse(query).match(_in_claim))
     search = web_query(query)
-    results = queryset.alias(document=Document()).filter(document=search)
     if candidates:
-        matches = queryset.order_by().alias(document=Document()).filter(document=search)
-        floor = Claim.objects.order_by("-pk").values("pk")[RECENT_CLAIMS : RECENT_CLAIMS + 1]
-        others = []
-        words = [term.replace('"', " ") for term in Terms.parse(query).include]
-        if len(words) > 1 and _OR.search(query):
-            # Not narrowed to ``queryset``: checking visibility claim by claim for every
-            # such match costs more than the few invisible ones, dropped below, save.
-            every_word = web_query(" ".join(f'"{word}"' for word in words))
-            with_all = Claim.objects.alias(document=Document()).filter(document=every_word)
-            others.append(with_all.order_by("-pk"))
-        floor = Coalesce(Subquery(floor), 0)
-        likely = _newest(matches, "pk", floor, -F("pk"), others, candidates)
-        results = results.filter(pk__in=likely)
+        results = _best_claims(queryset, query, search, candidates)
+    else:
+        results = queryset.alias(document=Document()).filter(document=search)
     if ranked:
         results = results.annotate(search_rank=SearchRank(Document(), search)).order_by(
             "-search_rank", "pk"
@@ -209,6 +201,33 @@ def search_claims(
     if snippets:
         results = results.annotate(text_headline=headline("text", search, whole=True))
     return results
+
+
+def _best_claims(queryset: QuerySet, query: str, search, count: int) -> QuerySet:
+    """The ``PER_TYPE`` best of ``queryset`` among the ``count`` newest matches of ``search``
+    (and the ``count`` newest with every word, for ``a or b``), as a query by primary key.
+
+    The candidates all match ``search`` already: matching them again would let the planner
+    read every match through the GIN index (it guesses a handful for several words, where
+    there may be thousands) instead of fetching a hundred rows by primary key. The best few
+    are picked in a subquery, so the caller's joins (speakers) are planned for those few:
+    for a hundred rows the planner hashed every entity.
+    """
+    matches = queryset.order_by().alias(document=Document()).filter(document=search)
+    floor = Claim.objects.order_by("-pk").values("pk")[RECENT_CLAIMS : RECENT_CLAIMS + 1]
+    others = []
+    words = [term.replace('"', " ") for term in Terms.parse(query).include]
+    if len(words) > 1 and _OR.search(query):
+        # Not narrowed to ``queryset``: checking visibility claim by claim for every such
+        # match costs more than the few invisible ones, dropped below, save.
+        every_word = web_query(" ".join(f'"{word}"' for word in words))
+        with_all = Claim.objects.alias(document=Document()).filter(document=every_word)
+        others.append(with_all.filter(document=search).order_by("-pk"))
+    likely = _newest(matches, "pk", Coalesce(Subquery(floor), 0), -F("pk"), others, count)
+    if not likely:
+        return queryset.none()
+    best = queryset.filter(AmongIds(likely)).alias(rank=SearchRank(Document(), search))
+    return queryset.filter(pk__in=best.order_by("-rank", "pk").values("pk")[:PER_TYPE])
 
 
 def search_everything(query: str) -> SearchResults:

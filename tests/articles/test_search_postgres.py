@@ -197,3 +197,40 @@ def test_bounded_walk_still_finds_the_newest_matches(db, monkeypatch, newest_mat
     monkeypatch.setattr(search, "RECENT_CLAIMS", 1)
     found_claims = search_claims(Claim.objects.published(), "ulsan", candidates=2)
     assert set(found_claims) == set(claims[1:])
+
+
+def test_search_page_claims_keep_exclusions_and_visibility(db):
+    """On the search page, claims with every word of ``a or b`` are candidates too, but an
+    excluded word still drops them (``-`` binds to its side of ``or``, as in PostgreSQL's web
+    search syntax), and unpublished claims never show."""
+    article = PublishedArticleFactory()
+    both = ClaimFactory(text="Samsung builds in Pyeongtaek.")
+    one = ClaimFactory(text="Samsung builds a fab.")
+    excluded = ClaimFactory(text="Samsung builds memory in Pyeongtaek.")
+    for claim in (both, one, excluded):
+        ClaimAppearanceFactory(claim=claim, article=article)
+    ClaimFactory(text="Samsung builds in Pyeongtaek, unpublished.")
+    found = search_everything("samsung -memory or pyeongtaek -memory").claims
+    assert found == [both, one]
+
+
+def test_search_page_query_count_does_not_grow_with_matches(db, django_assert_num_queries):
+    """The search page asks the same number of queries whether few or many things match
+    (nine on a small site: fewer than a hundred claims, so the newest-first walk is followed
+    by the GIN-index query, see ``_newest``)."""
+    for n in range(3):
+        claim = ClaimFactory(text=f"Ulsan claim {n}.")
+        ClaimAppearanceFactory(claim=claim, article=PublishedArticleFactory(title=f"Ulsan {n}"))
+        _public(EntityFactory(name=f"Ulsan Port {n}"))
+    with django_assert_num_queries(9):
+        few = search_everything("Ulsan")
+    for n in range(30):
+        claim = ClaimFactory(text=f"Ulsan claim {n + 3}.")
+        ClaimAppearanceFactory(claim=claim, article=PublishedArticleFactory(title=f"Ulsan {n}"))
+        _public(EntityFactory(name=f"Ulsan Port {n + 3}"))
+    with django_assert_num_queries(9):
+        many = search_everything("Ulsan")
+    assert len(few.claims) == 3
+    assert len(many.claims) == len(many.articles) == len(many.entities) == search.PER_TYPE
+    with django_assert_num_queries(5):  # no candidates: no article or claim query after them
+        assert search_everything("xyzzyplugh").total == 0
