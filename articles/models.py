@@ -421,17 +421,25 @@ class ClaimQuerySet(models.QuerySet):
             chart_rank=Case(When(figure, then=rank)), chart_unit_size=Case(When(figure, then=size))
         )
 
-    def charted(self, per_chart: int) -> ClaimQuerySet:
+    def chart_unit_sizes(self) -> dict[str, int]:
+        """How many figures each chart unit has among these claims (one GROUP BY)."""
+        figures = self.with_figures().annotate(chart_unit=chart_unit())
+        return dict(figures.values_list("chart_unit").annotate(Count("pk")).order_by())
+
+    def charted(self, per_chart: int, sizes: dict[str, int] | None = None) -> ClaimQuerySet:
         """Only the figures ``charts.figure_charts(..., per_chart=per_chart)`` draws: the
         largest ``per_chart`` of each unit, each with ``chart_unit_size``, how many figures of
         this queryset its unit has.
 
-        Runs one query at once, for the units and their sizes (a GROUP BY); the queryset
-        returned then walks each unit's figures largest first down the ``claim_chart_rank``
-        index, stopping after ``per_chart``. Ranking every figure with a window function
-        instead sorted all 37,000 published figures of the full benchmark data (400 ms)."""
+        Runs one query at once, for the units and their sizes (``chart_unit_sizes()``; not
+        run when ``sizes`` gives them, as read from the same claims another way); the
+        queryset returned then walks each unit's figures largest first down the
+        ``claim_chart_rank`` index, stopping after ``per_chart``. Ranking every figure with a
+        window function instead sorted all 37,000 published figures of the full benchmark
+        data (400 ms)."""
         figures = self.with_figures().annotate(chart_unit=chart_unit())
-        sizes = dict(figures.values_list("chart_unit").annotate(Count("pk")).order_by())
+        if sizes is None:
+            sizes = self.chart_unit_sizes()
         walks = [
             figures.filter(chart_unit=unit)
             .annotate(chart_unit_size=Value(size))
@@ -447,6 +455,13 @@ class ClaimQuerySet(models.QuerySet):
         return figures.filter(
             reduce(operator.or_, (Q(pk__in=walk.values("pk")) for walk in walks))
         ).annotate(chart_unit_size=size)
+
+    def published_status_counts(self, entity) -> dict[str, int]:
+        """How many of ``entity``'s published claims have each verification status (a
+        status none of them has is left out). Call it on the manager: it reads every one of
+        the entity's claims (a GROUP BY over ``involving_by_ids()``)."""
+        claims = self.published().involving_by_ids(entity).order_by()
+        return dict(claims.values_list("status").annotate(Count("pk")))
 
     def involving(self, entity) -> ClaimQuerySet:
         """Claims ``entity`` made (as speaker) or is a subject of. ``entity`` may be an

@@ -23,7 +23,6 @@ from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     OuterRef,
@@ -31,9 +30,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -43,6 +40,7 @@ from .structured_data import absolute_url, entity_json_ld
 
 CLAIMS_PER_PAGE = 25
 FIGURES_PER_CHART = 12  # what ``figure_charts`` draws per unit; the query fetches no more
+CHART_UNITS = 5  # units a busy entity's figures typically span (the benchmark data's five)
 ARTICLES_SHOWN = 50
 
 
@@ -67,55 +65,37 @@ def _relations(entity: Entity) -> list[EntityRelation]:
     )
 
 
-def _summary(claims: QuerySet) -> tuple[list[tuple[str, str, int]], int, list]:
-    """What the page says about all of the entity's claims, read in one pass over them.
-
-    Returns (status, label, count) for each verification status the claims have, in the
-    order the statuses are defined; the highest claim id on the site, a cheap stand-in for
-    how many claims it has (see ``_walk_is_cheaper``); and the figures the charts draw: the
-    largest ``FIGURES_PER_CHART`` in each chart unit, the claims ``figure_charts`` would keep
-    out of all of them (a figure with a stated equivalent is charted in the equivalent's
-    unit), ranked in the database so only those are loaded.
-
-    Counting and ranking are window functions over the same rows, and only the rows that
-    carry a count (the first of each status) or a chart figure come back: checking that each
-    of a busy entity's 5,000 claims is published is the expensive part, and two queries (an
-    aggregate and a ranking) did it twice.
-    """
+def _status_counts(entity: Entity) -> list[tuple[str, str, int]]:
+    """(status, label, count) for each verification status the entity's published claims
+    have, in the order the statuses are defined."""
     claim_model = apps.get_model("articles", "Claim")
-    rows = (
-        claims.with_chart_rank()
-        .annotate(
-            status_count=Window(Count("pk"), partition_by=[F("status")]),
-            status_row=Window(RowNumber(), partition_by=[F("status")]),
-            site_size=Subquery(claim_model.objects.order_by("-pk").values("pk")[:1]),
-        )
-        .filter(Q(status_row=1) | Q(chart_rank__lte=FIGURES_PER_CHART))
-        .values_list(
-            *("pk", "status", "status_count", "status_row", "chart_rank", "chart_unit_size"),
-            "site_size",
-        )
-        .order_by()
-    )
-    found: dict[str, int] = {}
-    unit_sizes: dict[int, int] = {}  # of each charted figure: how many figures its unit has
-    site_size = 0
-    for pk, status, status_count, status_row, chart_rank, unit_size, highest in rows:
-        if status_row == 1:
-            found[status] = status_count
-        if chart_rank is not None and chart_rank <= FIGURES_PER_CHART:
-            unit_sizes[pk] = unit_size
-        site_size = max(site_size, highest or 0)
-    status_field = claim_model._meta.get_field("status")
-    counts = [
-        (value, label, found[value]) for value, label in status_field.choices if value in found
-    ]
-    figures = (
-        list(claim_model.objects.filter(pk__in=unit_sizes).order_by("pk")) if unit_sizes else []
-    )
-    for claim in figures:
-        claim.chart_unit_size = unit_sizes[claim.pk]  # charts are ordered by it
-    return counts, site_size, figures
+    found = claim_model.objects.published_status_counts(entity)
+    choices = claim_model._meta.get_field("status").choices
+    return [(value, label, found[value]) for value, label in choices if value in found]
+
+
+def _chart_figures(
+    by_ids: QuerySet, walk: QuerySet, total: int, site_size: int, page: Page
+) -> list:
+    """The figures the charts draw: the largest ``FIGURES_PER_CHART`` of each chart unit
+    among the entity's published claims, each with ``chart_unit_size``, how many figures
+    its unit has (charts are ordered by it).
+
+    When all of the entity's claims are on the page of claims listed, they are its figures
+    (no query). Otherwise they are ranked by a window function over the claims looked up by
+    id (one query). For an entity in a large share of the coverage, that reads and sorts
+    thousands of figures; walking each unit's figures largest first down the
+    ``claim_chart_rank`` index and testing each (``charted()``) stops after about
+    ``FIGURES_PER_CHART`` of its own, however many it has, and only the units' sizes (a
+    GROUP BY over its claims by id, much cheaper than the ranking) still read them all."""
+    if total <= CLAIMS_PER_PAGE:
+        return [claim for claim in page if claim.amount is not None]
+    if _walk_is_cheaper(total, site_size, FIGURES_PER_CHART * CHART_UNITS):
+        charted = walk.charted(FIGURES_PER_CHART, sizes=by_ids.chart_unit_sizes())
+    else:
+        ranked = by_ids.with_figures().with_chart_rank()
+        charted = ranked.filter(chart_rank__lte=FIGURES_PER_CHART)
+    return list(charted.order_by("pk"))
 
 
 def _walk_is_cheaper(matching: int, site_size: int, wanted: int) -> bool:
@@ -172,14 +152,20 @@ def follows_old_addresses(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 @require_safe
 @follows_old_addresses
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    entity = get_object_or_404(Entity.objects.public(), slug=slug)
-    article_model = apps.get_model("articles", "Article")
     claim_model = apps.get_model("articles", "Claim")
+    # The highest claim id, a cheap stand-in for how many claims the site has (see
+    # ``_walk_is_cheaper``), read with the entity to spare a query.
+    site_size = Subquery(claim_model.objects.order_by("-pk").values("pk")[:1])
+    entity = get_object_or_404(Entity.objects.public().annotate(site_size=site_size), slug=slug)
+    site_size = entity.site_size or 0
+    article_model = apps.get_model("articles", "Article")
     aliases = list(entity.aliases.all())
     published = claim_model.objects.published()
     claims = published.involving_by_ids(entity)
-    status_counts, site_size, figure_claims = _summary(claims)
+    walk = published.involving(entity)
+    status_counts = _status_counts(entity)
     total = sum(count for _, _, count in status_counts)
+    page = _claims_page(claims, walk, total, site_size, request.GET.get("page"))
     articles = article_model.objects.published().only("title", "slug", "published_at")
     # An entity's share of the articles is at least about its share of the claims.
     if _walk_is_cheaper(total, site_size, ARTICLES_SHOWN):
@@ -192,10 +178,8 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "relations": _relations(entity),
         "status_counts": status_counts,
         "claim_count": total,
-        "page_obj": _claims_page(
-            claims, published.involving(entity), total, site_size, request.GET.get("page")
-        ),
-        "figure_claims": figure_claims,
+        "page_obj": page,
+        "figure_claims": _chart_figures(claims, walk, total, site_size, page),
         "articles": list(articles[:ARTICLES_SHOWN]),
         "canonical_url": absolute_url(entity.get_absolute_url()),
         "json_ld": entity_json_ld(entity, aliases=[alias.name for alias in aliases]),
