@@ -214,19 +214,14 @@ def test_same_claims_and_articles_whichever_lookup_the_page_picks(client, db, mo
     assert "EMBARGOED" not in coverage
 
 
-def test_one_pass_summary_counts_and_charts_what_plain_queries_find(db):
-    """The status counts and charted figures read in one pass over the entity's claims are
-    those a plain count and ``figure_charts`` over every published claim give: units of
-    their own, figures charted at a stated equivalent, ties, statuses and hidden claims."""
-    from collections import Counter
+def _many_figures(content):
+    """SK Group in 40 more figure claims: units of their own, figures charted at a stated
+    equivalent, ties within a unit, every status, some only in a draft; and a statement."""
     from decimal import Decimal
 
-    from articles.charts import figure_charts
-    from articles.models import Claim, VerificationStatus
-    from entities import views
+    from articles.models import VerificationStatus
     from tests.factories import FigureClaimFactory
 
-    content = build_summit(extra_claims=30)
     entity = content.sk_group
     draft = ArticleFactory(status=ArticleStatus.DRAFT, published_at=None)
     statuses = list(VerificationStatus.values)
@@ -246,21 +241,42 @@ def test_one_pass_summary_counts_and_charts_what_plain_queries_find(db):
     words = ClaimFactory(status=VerificationStatus.RETRACTED, text="SK Group said so.")
     words.subjects.add(entity)
     ClaimAppearanceFactory(claim=words, article=content.article)
+    return entity
 
+
+def test_status_counts_are_those_of_the_published_claims(db):
+    """``published_status_counts`` gives each status's number of the entity's published
+    claims, leaving out hidden ones and statuses it has none of."""
+    from collections import Counter
+
+    from articles.models import Claim
+
+    entity = _many_figures(build_summit(extra_claims=30))
+    published = Claim.objects.published().involving(entity)
+    expected = Counter(claim.status for claim in published)
+    assert Claim.objects.published_status_counts(entity) == dict(expected)
+
+
+@pytest.mark.parametrize("way", ["walk", "window"])
+def test_charts_draw_what_figure_charts_draws_over_every_claim(db, monkeypatch, way):
+    """The figures the page loads for its charts, found by walking each unit's largest
+    figures or by ranking the entity's figures, draw the charts ``figure_charts`` draws
+    from every published claim of the entity, in the same order of units."""
+    from articles.charts import figure_charts
+    from articles.models import Claim
+    from entities import views
+
+    content = build_summit(extra_claims=30)
+    entity = _many_figures(content)
     published = list(Claim.objects.published().involving(entity))
-    counts, site_size, figures = views._summary(Claim.objects.published().involving_by_ids(entity))
-    found = Counter(claim.status for claim in published)
-    assert counts == [
-        (value, label, found[value])
-        for value, label in VerificationStatus.choices
-        if value in found
-    ]
-    assert site_size == Claim.objects.order_by("-pk").first().pk
-    charted = figure_charts(published, per_chart=views.FIGURES_PER_CHART)
-    assert sorted(claim.pk for claim in figures) == sorted(
-        bar.claim.pk for chart in charted for bar in chart.bars
-    )
-    assert {chart.unit for chart in charted} >= {"USD", "EUR", "MW"}
-    # Charts are ordered by how many figures each unit has in all, not how many are drawn.
+    monkeypatch.setattr(views, "_walk_is_cheaper", lambda *args: way == "walk")
+    by_ids = Claim.objects.published().involving_by_ids(entity)
+    walk = Claim.objects.published().involving(entity)
+    figures = views._chart_figures(by_ids, walk, len(published), 10**6, page=[])
+    expected = figure_charts(published, per_chart=views.FIGURES_PER_CHART)
     drawn = figure_charts(figures, per_chart=views.FIGURES_PER_CHART)
-    assert [chart.unit for chart in drawn] == [chart.unit for chart in charted]
+    assert {chart.unit for chart in expected} >= {"USD", "EUR", "MW"}
+    assert [chart.unit for chart in drawn] == [chart.unit for chart in expected]
+    assert [[bar.claim.pk for bar in chart.bars] for chart in drawn] == [
+        [bar.claim.pk for bar in chart.bars] for chart in expected
+    ]
