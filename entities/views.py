@@ -3,14 +3,14 @@
 This app never imports ``articles``: claims, articles and sources are reached through the app
 registry and their own visibility QuerySet methods, as ``EntityQuerySet.public()`` does.
 
-A busy entity is involved in thousands of claims, so the page never loads them all: one
-pass over them in the database counts them per verification status and ranks their figures
-(``_summary``; only the ``FIGURES_PER_CHART`` largest per unit are loaded, for the charts),
+A busy entity is involved in thousands of claims, so the page never loads them all: their
+counts per verification status come from ``Claim.objects.published_status_counts()``, only
+the ``FIGURES_PER_CHART`` largest per unit are loaded for the charts (``_chart_figures``),
 and one page of the most recently updated is listed (the claims explorer, filtered by the
-entity, has them all). The entity's claims and
-articles are looked up by id (``involving_by_ids()``), so the queries cost what the entity has,
-not what the site has; only the newest few of an entity in a large share of the coverage are
-found faster by walking the newest rows (``_walk_is_cheaper``).
+entity, has them all). The entity's claims and articles are looked up by id
+(``involving_by_ids()``), so the queries cost what the entity has, not what the site has;
+only the newest few (and the largest figures) of an entity in a large share of the coverage
+are found faster by walking the newest (largest) rows (``_walk_is_cheaper``).
 """
 
 from __future__ import annotations
