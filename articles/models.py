@@ -392,7 +392,12 @@ class ClaimQuerySet(models.QuerySet):
 
         Lists, not related managers: a prefetch into ``claim.subjects`` builds a queryset per
         claim to hold its cache, a third of what loading a page of claims costs in Python."""
-        return self.select_related("speaker").prefetch_related(
+        return self.select_related("speaker").prefetch_related(*self.listing_prefetches())
+
+    def listing_prefetches(self) -> list[models.Prefetch]:
+        """The prefetches of ``for_listing()``, for claims loaded another way (with
+        ``select_related("speaker")``): ``prefetch_related_objects(claims, *these)``."""
+        return [
             models.Prefetch("subjects", to_attr="listed_subjects"),
             models.Prefetch(
                 "appearances",
@@ -402,7 +407,7 @@ class ClaimQuerySet(models.QuerySet):
                 .order_by("-article__published_at", "pk"),
                 to_attr="public_appearances",
             ),
-        )
+        ]
 
     def with_figures(self) -> ClaimQuerySet:
         return self.filter(amount__isnull=False)
@@ -423,8 +428,13 @@ class ClaimQuerySet(models.QuerySet):
 
     def chart_unit_sizes(self) -> dict[str, int]:
         """How many figures each chart unit has among these claims (one GROUP BY)."""
+        return dict(self.chart_unit_counts())
+
+    def chart_unit_counts(self) -> models.QuerySet:
+        """``(unit, number of figures)`` for each chart unit of these claims: the query
+        ``chart_unit_sizes()`` reads."""
         figures = self.with_figures().annotate(chart_unit=chart_unit())
-        return dict(figures.values_list("chart_unit").annotate(Count("pk")).order_by())
+        return figures.values_list("chart_unit").annotate(Count("pk")).order_by()
 
     def charted(self, per_chart: int, sizes: dict[str, int] | None = None) -> ClaimQuerySet:
         """Only the figures ``charts.figure_charts(..., per_chart=per_chart)`` draws: the

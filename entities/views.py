@@ -30,12 +30,15 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
+    prefetch_related_objects,
 )
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .models import Entity, EntityRedirect, EntityRelation
+from coverage_site.kept_queries import kept_list
+
+from .models import Entity, EntityAlias, EntityRedirect, EntityRelation
 from .structured_data import absolute_url, entity_json_ld
 
 CLAIMS_PER_PAGE = 25
@@ -44,7 +47,7 @@ CHART_UNITS = 5  # units a busy entity's figures typically span (the benchmark d
 ARTICLES_SHOWN = 50
 
 
-def _relations(entity: Entity) -> list[EntityRelation]:
+def _relations(entity_id: int) -> QuerySet:
     """Relations in both directions whose other end is public; ``source_public`` says
     whether the establishing document may be linked.
 
@@ -55,14 +58,30 @@ def _relations(entity: Entity) -> list[EntityRelation]:
     """
     source_model = apps.get_model("articles", "Source")
     public_source = Exists(source_model.objects.public().filter(pk=OuterRef("source_id")))
-    other_end = Case(When(subject=entity, then=F("object_id")), default=F("subject_id"))
-    return list(
-        EntityRelation.objects.filter(Q(subject=entity) | Q(object=entity))
+    other_end = Case(When(subject=entity_id, then=F("object_id")), default=F("subject_id"))
+    return (
+        EntityRelation.objects.filter(Q(subject=entity_id) | Q(object=entity_id))
         .alias(other_id=other_end)
         .filter(Exists(Entity.objects.public().filter(pk=OuterRef("other_id"))))
         .select_related("subject", "object", "source")
         .annotate(source_public=public_source)
     )
+
+
+def _public_entity(slug: str) -> QuerySet:
+    """The public entity with ``slug`` (at most one), with ``site_size``: the highest claim
+    id, a cheap stand-in for how many claims the site has (see ``_walk_is_cheaper``), read
+    with the entity to spare a query."""
+    claim_model = apps.get_model("articles", "Claim")
+    site_size = Subquery(claim_model.objects.order_by("-pk").values("pk")[:1])
+    return Entity.objects.public().annotate(site_size=site_size).filter(slug=slug).order_by()[:2]
+
+
+def _claims(entity_id: int, walking: bool) -> QuerySet:
+    """The entity's published claims, tested one by one (``involving()``, for walking an
+    index) or looked up by id (``involving_by_ids()``)."""
+    published = apps.get_model("articles", "Claim").objects.published()
+    return published.involving(entity_id) if walking else published.involving_by_ids(entity_id)
 
 
 def _status_counts(entity: Entity) -> list[tuple[str, str, int]]:
@@ -74,9 +93,7 @@ def _status_counts(entity: Entity) -> list[tuple[str, str, int]]:
     return [(value, label, found[value]) for value, label in choices if value in found]
 
 
-def _chart_figures(
-    by_ids: QuerySet, walk: QuerySet, total: int, site_size: int, page: Page
-) -> list:
+def _chart_figures(entity_id: int, total: int, site_size: int, page: Page) -> list:
     """The figures the charts draw: the largest ``FIGURES_PER_CHART`` of each chart unit
     among the entity's published claims, each with ``chart_unit_size``, how many figures
     its unit has (charts are ordered by it).
@@ -87,15 +104,30 @@ def _chart_figures(
     thousands of figures; walking each unit's figures largest first down the
     ``claim_chart_rank`` index and testing each (``charted()``) stops after about
     ``FIGURES_PER_CHART`` of its own, however many it has, and only the units' sizes (a
-    GROUP BY over its claims by id, much cheaper than the ranking) still read them all."""
+    GROUP BY over its claims by id, much cheaper than the ranking) still read them all.
+
+    The queries are kept compiled (``kept_list``): the walk's by the number of units, whose
+    names and sizes are its parameters (in the order ``charted()`` walks them)."""
     if total <= CLAIMS_PER_PAGE:
         return [claim for claim in page if claim.amount is not None]
-    if _walk_is_cheaper(total, site_size, FIGURES_PER_CHART * CHART_UNITS):
-        charted = walk.charted(FIGURES_PER_CHART, sizes=by_ids.chart_unit_sizes())
-    else:
-        ranked = by_ids.with_figures().with_chart_rank()
-        charted = ranked.filter(chart_rank__lte=FIGURES_PER_CHART)
-    return list(charted.order_by("pk"))
+    if not _walk_is_cheaper(total, site_size, FIGURES_PER_CHART * CHART_UNITS):
+        return kept_list("entity-page:ranked-figures", _ranked_figures, entity_id)
+    counts = kept_list(
+        "entity-page:chart-units", lambda pk: _claims(pk, False).chart_unit_counts(), entity_id
+    )
+    units_and_sizes = [value for unit_size in sorted(counts) for value in unit_size]
+    key = ("entity-page:walked-figures", len(units_and_sizes))
+    return kept_list(key, _walked_figures, entity_id, *units_and_sizes)
+
+
+def _ranked_figures(entity_id: int) -> QuerySet:
+    ranked = _claims(entity_id, False).with_figures().with_chart_rank()
+    return ranked.filter(chart_rank__lte=FIGURES_PER_CHART).order_by("pk")
+
+
+def _walked_figures(entity_id: int, *units_and_sizes: str | int) -> QuerySet:
+    sizes = dict(zip(units_and_sizes[::2], units_and_sizes[1::2], strict=True))
+    return _claims(entity_id, True).charted(FIGURES_PER_CHART, sizes=sizes).order_by("pk")
 
 
 def _walk_is_cheaper(matching: int, site_size: int, wanted: int) -> bool:
@@ -111,19 +143,35 @@ def _walk_is_cheaper(matching: int, site_size: int, wanted: int) -> bool:
     return matching * matching > wanted * site_size
 
 
-def _claims_page(
-    by_ids: QuerySet, walk: QuerySet, total: int, site_size: int, number: str | None
-) -> Page:
+def _claims_page(entity_id: int, total: int, site_size: int, number: str | None) -> Page:
     """One page of the claims, most recently updated first (the explorer's default order),
     read whichever way ``_walk_is_cheaper`` says (both select the same claims).
 
-    The paginator is given the count the status counts already summed, which spares it a
-    COUNT query over every claim."""
+    The paginator counts the count the status counts already summed, which spares it a
+    COUNT query over every claim; the page's query is kept compiled (``kept_list``) by
+    way of reading and by offsets."""
     numbered = Paginator(range(total), CLAIMS_PER_PAGE).get_page(number)  # no query
-    claims = walk if _walk_is_cheaper(total, site_size, numbered.end_index()) else by_ids
-    paginator = Paginator(claims.for_listing().order_by("-updated_at", "pk"), CLAIMS_PER_PAGE)
-    paginator.count = total  # a cached_property: setting it replaces the COUNT query
-    return paginator.page(numbered.number)
+    rows = numbered.object_list  # range(bottom, top)
+    walking = _walk_is_cheaper(total, site_size, numbered.end_index())
+    claims = []
+    if rows:
+        key = ("entity-page:claims", walking, rows.start, rows.stop)
+        claims = kept_list(
+            key, lambda pk: _listed_claims(pk, walking)[rows.start : rows.stop], entity_id
+        )
+        claim_model = apps.get_model("articles", "Claim")
+        prefetch_related_objects(claims, *claim_model.objects.listing_prefetches())
+    return Page(claims, numbered.number, numbered.paginator)
+
+
+def _listed_claims(entity_id: int, walking: bool) -> QuerySet:
+    # The prefetches are made apart: their querysets hold the time they were built.
+    return (
+        _claims(entity_id, walking)
+        .for_listing()
+        .prefetch_related(None)
+        .order_by("-updated_at", "pk")
+    )
 
 
 def follows_old_addresses(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -152,36 +200,41 @@ def follows_old_addresses(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 @require_safe
 @follows_old_addresses
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    claim_model = apps.get_model("articles", "Claim")
-    # The highest claim id, a cheap stand-in for how many claims the site has (see
-    # ``_walk_is_cheaper``), read with the entity to spare a query.
-    site_size = Subquery(claim_model.objects.order_by("-pk").values("pk")[:1])
-    entity = get_object_or_404(Entity.objects.public().annotate(site_size=site_size), slug=slug)
+    found = kept_list("entity-page:entity", _public_entity, slug)
+    if not found:
+        raise Http404("No Entity matches the given query.")
+    entity = found[0]
     site_size = entity.site_size or 0
-    article_model = apps.get_model("articles", "Article")
-    aliases = list(entity.aliases.all())
-    published = claim_model.objects.published()
-    claims = published.involving_by_ids(entity)
-    walk = published.involving(entity)
+    aliases = kept_list(
+        "entity-page:aliases", lambda pk: EntityAlias.objects.filter(entity=pk), entity.pk
+    )
     status_counts = _status_counts(entity)
     total = sum(count for _, _, count in status_counts)
-    page = _claims_page(claims, walk, total, site_size, request.GET.get("page"))
-    articles = article_model.objects.published().only("title", "slug", "published_at")
+    page = _claims_page(entity.pk, total, site_size, request.GET.get("page"))
     # An entity's share of the articles is at least about its share of the claims.
-    if _walk_is_cheaper(total, site_size, ARTICLES_SHOWN):
-        articles = articles.involving(entity)
-    else:
-        articles = articles.involving_by_ids(entity)
+    walking = _walk_is_cheaper(total, site_size, ARTICLES_SHOWN)
     context: dict[str, Any] = {
         "entity": entity,
         "aliases": aliases,
-        "relations": _relations(entity),
+        "relations": kept_list("entity-page:relations", _relations, entity.pk),
         "status_counts": status_counts,
         "claim_count": total,
         "page_obj": page,
-        "figure_claims": _chart_figures(claims, walk, total, site_size, page),
-        "articles": list(articles[:ARTICLES_SHOWN]),
+        "figure_claims": _chart_figures(entity.pk, total, site_size, page),
+        "articles": kept_list(
+            ("entity-page:articles", walking), lambda pk: _articles(pk, walking), entity.pk
+        ),
         "canonical_url": absolute_url(entity.get_absolute_url()),
         "json_ld": entity_json_ld(entity, aliases=[alias.name for alias in aliases]),
     }
     return render(request, "entities/entity_detail.html", context)
+
+
+def _articles(entity_id: int, walking: bool) -> QuerySet:
+    """The entity's newest published articles, tested one by one (walking the newest) or
+    looked up by id."""
+    articles = apps.get_model("articles", "Article").objects.published()
+    articles = articles.only("title", "slug", "published_at")
+    if walking:
+        return articles.involving(entity_id)[:ARTICLES_SHOWN]
+    return articles.involving_by_ids(entity_id)[:ARTICLES_SHOWN]
