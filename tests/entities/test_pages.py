@@ -278,3 +278,65 @@ def test_charts_draw_what_figure_charts_draws_over_every_claim(db, monkeypatch, 
     assert [[bar.claim.pk for bar in chart.bars] for chart in drawn] == [
         [bar.claim.pk for bar in chart.bars] for chart in expected
     ]
+
+
+def test_scheduled_coverage_appears_when_its_time_comes(client, db, settings, monkeypatch):
+    """A claim about the entity in an article scheduled for later shows on the entity page
+    once the publish time passes, although the page's queries were kept compiled in between:
+    each request compares with the time of that request."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import EntityFactory, PublishedArticleFactory
+
+    settings.PUBLIC_CACHE_SECONDS = 0  # the second request must be made, not served again
+    entity = EntityFactory(name="Aurora Grid")
+    shown = ClaimFactory(text="Aurora Grid opened a plant.")
+    shown.subjects.add(entity)
+    ClaimAppearanceFactory(claim=shown, article=PublishedArticleFactory())
+    later = timezone.now() + dt.timedelta(hours=2)
+    scheduled = ArticleFactory(
+        title="Aurora Grid doubles output", status=ArticleStatus.PUBLISHED, published_at=later
+    )
+    waiting = ClaimFactory(text="Aurora Grid will double its output.")
+    waiting.subjects.add(entity)
+    ClaimAppearanceFactory(claim=waiting, article=scheduled)
+
+    before = _page(client, entity)
+    assert "1 published claim," in before
+    assert waiting.text not in before and scheduled.title not in before
+
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(hours=3))
+    after = _page(client, entity)
+    assert "2 published claims" in after
+    assert waiting.text in after
+    coverage = after.split('<ul class="article-list">', 1)[1].split("</ul>", 1)[0]
+    assert scheduled.title in coverage
+
+
+def test_each_entity_page_shows_its_own_entity_and_hides_others(client, db, settings):
+    """Pages served one after the other (the later ones from kept queries) each show their
+    own entity, claims and articles; an entity known only through a draft stays unseen."""
+    from tests.factories import EntityFactory, PublishedArticleFactory
+
+    settings.PUBLIC_CACHE_SECONDS = 0
+    pages = {}
+    for name in ("Aurora Grid", "Boreal Power", "Cirrus Labs"):
+        entity = EntityFactory(name=name)
+        claim = ClaimFactory(text=f"{name} opened a plant.")
+        claim.subjects.add(entity)
+        article = PublishedArticleFactory(title=f"{name} in the news")
+        ClaimAppearanceFactory(claim=claim, article=article)
+        pages[name] = (entity, claim, article)
+    for name, (entity, claim, article) in pages.items():
+        html = _page(client, entity)
+        assert f"<h1>{name}</h1>" in html
+        assert claim.text in html and article.title in html
+        others = [other for other in pages if other != name]
+        assert not any(f"{other} opened a plant." in html for other in others)
+    hidden = EntityFactory(name="Draft Only")
+    claim = ClaimFactory(text="Draft Only said something.", speaker=hidden)
+    ClaimAppearanceFactory(claim=claim, article=ArticleFactory())
+    assert client.get(hidden.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
