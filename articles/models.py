@@ -28,6 +28,7 @@ from .source_urls import normalise_url
 # The route and argument of each model's page (``get_absolute_url``), for ``fast_reverse``.
 SOURCE_ROUTE = ("articles:source_detail", "pk")
 CLAIM_ROUTE = ("articles:claim_detail", "pk")
+ARTICLE_ROUTE = ("articles:article_detail", "slug")
 
 
 class SourceQuerySet(models.QuerySet):
@@ -281,7 +282,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse_one("articles:article_detail", "slug", self.slug)
+        return reverse_one(*ARTICLE_ROUTE, self.slug)
 
     @property
     def is_public(self) -> bool:
