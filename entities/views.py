@@ -11,6 +11,11 @@ entity, has them all). The entity's claims and articles are looked up by id
 (``involving_by_ids()``), so the queries cost what the entity has, not what the site has;
 only the newest few (and the largest figures) of an entity in a large share of the coverage
 are found faster by walking the newest (largest) rows (``_walk_is_cheaper``).
+
+The page's queries have a fixed shape once the way of reading is chosen, and building and
+compiling them (nested visibility rules) cost more Python time than anything else the page
+did: they are kept compiled per connection (``kept_list``) and rerun with the entity's id or
+slug and the time of the request.
 """
 
 from __future__ import annotations
@@ -147,7 +152,7 @@ def _claims_page(entity_id: int, total: int, site_size: int, number: str | None)
     """One page of the claims, most recently updated first (the explorer's default order),
     read whichever way ``_walk_is_cheaper`` says (both select the same claims).
 
-    The paginator counts the count the status counts already summed, which spares it a
+    The paginator is given the count the status counts already summed, which spares it a
     COUNT query over every claim; the page's query is kept compiled (``kept_list``) by
     way of reading and by offsets."""
     numbered = Paginator(range(total), CLAIMS_PER_PAGE).get_page(number)  # no query
