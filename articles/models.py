@@ -28,6 +28,7 @@ from .source_urls import normalise_url
 # The route and argument of each model's page (``get_absolute_url``), for ``fast_reverse``.
 SOURCE_ROUTE = ("articles:source_detail", "pk")
 CLAIM_ROUTE = ("articles:claim_detail", "pk")
+ARTICLE_ROUTE = ("articles:article_detail", "slug")
 
 
 class SourceQuerySet(models.QuerySet):
@@ -281,7 +282,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse_one("articles:article_detail", "slug", self.slug)
+        return reverse_one(*ARTICLE_ROUTE, self.slug)
 
     @property
     def is_public(self) -> bool:
@@ -392,7 +393,12 @@ class ClaimQuerySet(models.QuerySet):
 
         Lists, not related managers: a prefetch into ``claim.subjects`` builds a queryset per
         claim to hold its cache, a third of what loading a page of claims costs in Python."""
-        return self.select_related("speaker").prefetch_related(
+        return self.select_related("speaker").prefetch_related(*self.listing_prefetches())
+
+    def listing_prefetches(self) -> list[models.Prefetch]:
+        """The prefetches of ``for_listing()``, for claims loaded another way (with
+        ``select_related("speaker")``): ``prefetch_related_objects(claims, *these)``."""
+        return [
             models.Prefetch("subjects", to_attr="listed_subjects"),
             models.Prefetch(
                 "appearances",
@@ -402,7 +408,7 @@ class ClaimQuerySet(models.QuerySet):
                 .order_by("-article__published_at", "pk"),
                 to_attr="public_appearances",
             ),
-        )
+        ]
 
     def with_figures(self) -> ClaimQuerySet:
         return self.filter(amount__isnull=False)
@@ -421,17 +427,30 @@ class ClaimQuerySet(models.QuerySet):
             chart_rank=Case(When(figure, then=rank)), chart_unit_size=Case(When(figure, then=size))
         )
 
-    def charted(self, per_chart: int) -> ClaimQuerySet:
+    def chart_unit_sizes(self) -> dict[str, int]:
+        """How many figures each chart unit has among these claims (one GROUP BY)."""
+        return dict(self.chart_unit_counts())
+
+    def chart_unit_counts(self) -> models.QuerySet:
+        """``(unit, number of figures)`` for each chart unit of these claims: the query
+        ``chart_unit_sizes()`` reads."""
+        figures = self.with_figures().annotate(chart_unit=chart_unit())
+        return figures.values_list("chart_unit").annotate(Count("pk")).order_by()
+
+    def charted(self, per_chart: int, sizes: dict[str, int] | None = None) -> ClaimQuerySet:
         """Only the figures ``charts.figure_charts(..., per_chart=per_chart)`` draws: the
         largest ``per_chart`` of each unit, each with ``chart_unit_size``, how many figures of
         this queryset its unit has.
 
-        Runs one query at once, for the units and their sizes (a GROUP BY); the queryset
-        returned then walks each unit's figures largest first down the ``claim_chart_rank``
-        index, stopping after ``per_chart``. Ranking every figure with a window function
-        instead sorted all 37,000 published figures of the full benchmark data (400 ms)."""
+        Runs one query at once, for the units and their sizes (``chart_unit_sizes()``; not
+        run when ``sizes`` gives them, as read from the same claims another way); the
+        queryset returned then walks each unit's figures largest first down the
+        ``claim_chart_rank`` index, stopping after ``per_chart``. Ranking every figure with a
+        window function instead sorted all 37,000 published figures of the full benchmark
+        data (400 ms)."""
         figures = self.with_figures().annotate(chart_unit=chart_unit())
-        sizes = dict(figures.values_list("chart_unit").annotate(Count("pk")).order_by())
+        if sizes is None:
+            sizes = self.chart_unit_sizes()
         walks = [
             figures.filter(chart_unit=unit)
             .annotate(chart_unit_size=Value(size))
@@ -447,6 +466,13 @@ class ClaimQuerySet(models.QuerySet):
         return figures.filter(
             reduce(operator.or_, (Q(pk__in=walk.values("pk")) for walk in walks))
         ).annotate(chart_unit_size=size)
+
+    def published_status_counts(self, entity) -> dict[str, int]:
+        """How many of ``entity``'s published claims have each verification status (a
+        status none of them has is left out). Call it on the manager: it reads every one of
+        the entity's claims (a GROUP BY over ``involving_by_ids()``)."""
+        claims = self.published().involving_by_ids(entity).order_by()
+        return dict(claims.values_list("status").annotate(Count("pk")))
 
     def involving(self, entity) -> ClaimQuerySet:
         """Claims ``entity`` made (as speaker) or is a subject of. ``entity`` may be an
@@ -601,6 +627,18 @@ class Claim(models.Model):
             # index, the home page's counts of published claims per speaker and per subject
             # read it alone (index-only), not the claims' rows.
             models.Index(fields=["public_from", "speaker", "id"], name="articles_claim_public_idx"),
+            # The default order, ties on the time included: a list of one entity's newest
+            # claims walks it and stops after a page (the updated_at index alone sorted every
+            # claim sharing the newest time, 4,000 at full benchmark size).
+            models.Index(fields=["-updated_at", "id"], name="claim_updated_order"),
+            # What a chart unit's size needs of a figure, read from the index alone: the
+            # entity page counts an entity's figures per unit, looked up by id.
+            models.Index(
+                fields=["id"],
+                include=["public_from", "unit", "equivalent_amount", "equivalent_unit"],
+                condition=Q(amount__isnull=False),
+                name="claim_figure_units",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,14 +3,19 @@
 This app never imports ``articles``: claims, articles and sources are reached through the app
 registry and their own visibility QuerySet methods, as ``EntityQuerySet.public()`` does.
 
-A busy entity is involved in thousands of claims, so the page never loads them all: one
-pass over them in the database counts them per verification status and ranks their figures
-(``_summary``; only the ``FIGURES_PER_CHART`` largest per unit are loaded, for the charts),
+A busy entity is involved in thousands of claims, so the page never loads them all: their
+counts per verification status come from ``Claim.objects.published_status_counts()``, only
+the ``FIGURES_PER_CHART`` largest per unit are loaded for the charts (``_chart_figures``),
 and one page of the most recently updated is listed (the claims explorer, filtered by the
-entity, has them all). The entity's claims and
-articles are looked up by id (``involving_by_ids()``), so the queries cost what the entity has,
-not what the site has; only the newest few of an entity in a large share of the coverage are
-found faster by walking the newest rows (``_walk_is_cheaper``).
+entity, has them all). The entity's claims and articles are looked up by id
+(``involving_by_ids()``), so the queries cost what the entity has, not what the site has;
+only the newest few (and the largest figures) of an entity in a large share of the coverage
+are found faster by walking the newest (largest) rows (``_walk_is_cheaper``).
+
+The page's queries have a fixed shape once the way of reading is chosen, and building and
+compiling them (nested visibility rules) cost more Python time than anything else the page
+did: they are kept compiled per connection (``kept_list``) and rerun with the entity's id or
+slug and the time of the request.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     OuterRef,
@@ -31,22 +35,24 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
-    Window,
+    prefetch_related_objects,
 )
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .models import Entity, EntityRedirect, EntityRelation
+from coverage_site.kept_queries import kept_list
+
+from .models import Entity, EntityAlias, EntityRedirect, EntityRelation
 from .structured_data import absolute_url, entity_json_ld
 
 CLAIMS_PER_PAGE = 25
 FIGURES_PER_CHART = 12  # what ``figure_charts`` draws per unit; the query fetches no more
+CHART_UNITS = 5  # units a busy entity's figures typically span (the benchmark data's five)
 ARTICLES_SHOWN = 50
 
 
-def _relations(entity: Entity) -> list[EntityRelation]:
+def _relations(entity_id: int) -> QuerySet:
     """Relations in both directions whose other end is public; ``source_public`` says
     whether the establishing document may be linked.
 
@@ -57,9 +63,9 @@ def _relations(entity: Entity) -> list[EntityRelation]:
     """
     source_model = apps.get_model("articles", "Source")
     public_source = Exists(source_model.objects.public().filter(pk=OuterRef("source_id")))
-    other_end = Case(When(subject=entity, then=F("object_id")), default=F("subject_id"))
-    return list(
-        EntityRelation.objects.filter(Q(subject=entity) | Q(object=entity))
+    other_end = Case(When(subject=entity_id, then=F("object_id")), default=F("subject_id"))
+    return (
+        EntityRelation.objects.filter(Q(subject=entity_id) | Q(object=entity_id))
         .alias(other_id=other_end)
         .filter(Exists(Entity.objects.public().filter(pk=OuterRef("other_id"))))
         .select_related("subject", "object", "source")
@@ -67,55 +73,66 @@ def _relations(entity: Entity) -> list[EntityRelation]:
     )
 
 
-def _summary(claims: QuerySet) -> tuple[list[tuple[str, str, int]], int, list]:
-    """What the page says about all of the entity's claims, read in one pass over them.
-
-    Returns (status, label, count) for each verification status the claims have, in the
-    order the statuses are defined; the highest claim id on the site, a cheap stand-in for
-    how many claims it has (see ``_walk_is_cheaper``); and the figures the charts draw: the
-    largest ``FIGURES_PER_CHART`` in each chart unit, the claims ``figure_charts`` would keep
-    out of all of them (a figure with a stated equivalent is charted in the equivalent's
-    unit), ranked in the database so only those are loaded.
-
-    Counting and ranking are window functions over the same rows, and only the rows that
-    carry a count (the first of each status) or a chart figure come back: checking that each
-    of a busy entity's 5,000 claims is published is the expensive part, and two queries (an
-    aggregate and a ranking) did it twice.
-    """
+def _public_entity(slug: str) -> QuerySet:
+    """The public entity with ``slug`` (at most one), with ``site_size``: the highest claim
+    id, a cheap stand-in for how many claims the site has (see ``_walk_is_cheaper``), read
+    with the entity to spare a query."""
     claim_model = apps.get_model("articles", "Claim")
-    rows = (
-        claims.with_chart_rank()
-        .annotate(
-            status_count=Window(Count("pk"), partition_by=[F("status")]),
-            status_row=Window(RowNumber(), partition_by=[F("status")]),
-            site_size=Subquery(claim_model.objects.order_by("-pk").values("pk")[:1]),
-        )
-        .filter(Q(status_row=1) | Q(chart_rank__lte=FIGURES_PER_CHART))
-        .values_list(
-            *("pk", "status", "status_count", "status_row", "chart_rank", "chart_unit_size"),
-            "site_size",
-        )
-        .order_by()
+    site_size = Subquery(claim_model.objects.order_by("-pk").values("pk")[:1])
+    return Entity.objects.public().annotate(site_size=site_size).filter(slug=slug).order_by()[:2]
+
+
+def _claims(entity_id: int, walking: bool) -> QuerySet:
+    """The entity's published claims, tested one by one (``involving()``, for walking an
+    index) or looked up by id (``involving_by_ids()``)."""
+    published = apps.get_model("articles", "Claim").objects.published()
+    return published.involving(entity_id) if walking else published.involving_by_ids(entity_id)
+
+
+def _status_counts(entity: Entity) -> list[tuple[str, str, int]]:
+    """(status, label, count) for each verification status the entity's published claims
+    have, in the order the statuses are defined."""
+    claim_model = apps.get_model("articles", "Claim")
+    found = claim_model.objects.published_status_counts(entity)
+    choices = claim_model._meta.get_field("status").choices
+    return [(value, label, found[value]) for value, label in choices if value in found]
+
+
+def _chart_figures(entity_id: int, total: int, site_size: int, page: Page) -> list:
+    """The figures the charts draw: the largest ``FIGURES_PER_CHART`` of each chart unit
+    among the entity's published claims, each with ``chart_unit_size``, how many figures
+    its unit has (charts are ordered by it).
+
+    When all of the entity's claims are on the page of claims listed, they are its figures
+    (no query). Otherwise they are ranked by a window function over the claims looked up by
+    id (one query). For an entity in a large share of the coverage, that reads and sorts
+    thousands of figures; walking each unit's figures largest first down the
+    ``claim_chart_rank`` index and testing each (``charted()``) stops after about
+    ``FIGURES_PER_CHART`` of its own, however many it has, and only the units' sizes (a
+    GROUP BY over its claims by id, much cheaper than the ranking) still read them all.
+
+    The queries are kept compiled (``kept_list``): the walk's by the number of units, whose
+    names and sizes are its parameters (in the order ``charted()`` walks them)."""
+    if total <= CLAIMS_PER_PAGE:
+        return [claim for claim in page if claim.amount is not None]
+    if not _walk_is_cheaper(total, site_size, FIGURES_PER_CHART * CHART_UNITS):
+        return kept_list("entity-page:ranked-figures", _ranked_figures, entity_id)
+    counts = kept_list(
+        "entity-page:chart-units", lambda pk: _claims(pk, False).chart_unit_counts(), entity_id
     )
-    found: dict[str, int] = {}
-    unit_sizes: dict[int, int] = {}  # of each charted figure: how many figures its unit has
-    site_size = 0
-    for pk, status, status_count, status_row, chart_rank, unit_size, highest in rows:
-        if status_row == 1:
-            found[status] = status_count
-        if chart_rank is not None and chart_rank <= FIGURES_PER_CHART:
-            unit_sizes[pk] = unit_size
-        site_size = max(site_size, highest or 0)
-    status_field = claim_model._meta.get_field("status")
-    counts = [
-        (value, label, found[value]) for value, label in status_field.choices if value in found
-    ]
-    figures = (
-        list(claim_model.objects.filter(pk__in=unit_sizes).order_by("pk")) if unit_sizes else []
-    )
-    for claim in figures:
-        claim.chart_unit_size = unit_sizes[claim.pk]  # charts are ordered by it
-    return counts, site_size, figures
+    units_and_sizes = [value for unit_size in sorted(counts) for value in unit_size]
+    key = ("entity-page:walked-figures", len(units_and_sizes))
+    return kept_list(key, _walked_figures, entity_id, *units_and_sizes)
+
+
+def _ranked_figures(entity_id: int) -> QuerySet:
+    ranked = _claims(entity_id, False).with_figures().with_chart_rank()
+    return ranked.filter(chart_rank__lte=FIGURES_PER_CHART).order_by("pk")
+
+
+def _walked_figures(entity_id: int, *units_and_sizes: str | int) -> QuerySet:
+    sizes = dict(zip(units_and_sizes[::2], units_and_sizes[1::2], strict=True))
+    return _claims(entity_id, True).charted(FIGURES_PER_CHART, sizes=sizes).order_by("pk")
 
 
 def _walk_is_cheaper(matching: int, site_size: int, wanted: int) -> bool:
@@ -131,19 +148,35 @@ def _walk_is_cheaper(matching: int, site_size: int, wanted: int) -> bool:
     return matching * matching > wanted * site_size
 
 
-def _claims_page(
-    by_ids: QuerySet, walk: QuerySet, total: int, site_size: int, number: str | None
-) -> Page:
+def _claims_page(entity_id: int, total: int, site_size: int, number: str | None) -> Page:
     """One page of the claims, most recently updated first (the explorer's default order),
     read whichever way ``_walk_is_cheaper`` says (both select the same claims).
 
     The paginator is given the count the status counts already summed, which spares it a
-    COUNT query over every claim."""
+    COUNT query over every claim; the page's query is kept compiled (``kept_list``) by
+    way of reading and by offsets."""
     numbered = Paginator(range(total), CLAIMS_PER_PAGE).get_page(number)  # no query
-    claims = walk if _walk_is_cheaper(total, site_size, numbered.end_index()) else by_ids
-    paginator = Paginator(claims.for_listing().order_by("-updated_at", "pk"), CLAIMS_PER_PAGE)
-    paginator.count = total  # a cached_property: setting it replaces the COUNT query
-    return paginator.page(numbered.number)
+    rows = numbered.object_list  # range(bottom, top)
+    walking = _walk_is_cheaper(total, site_size, numbered.end_index())
+    claims = []
+    if rows:
+        key = ("entity-page:claims", walking, rows.start, rows.stop)
+        claims = kept_list(
+            key, lambda pk: _listed_claims(pk, walking)[rows.start : rows.stop], entity_id
+        )
+        claim_model = apps.get_model("articles", "Claim")
+        prefetch_related_objects(claims, *claim_model.objects.listing_prefetches())
+    return Page(claims, numbered.number, numbered.paginator)
+
+
+def _listed_claims(entity_id: int, walking: bool) -> QuerySet:
+    # The prefetches are made apart: their querysets hold the time they were built.
+    return (
+        _claims(entity_id, walking)
+        .for_listing()
+        .prefetch_related(None)
+        .order_by("-updated_at", "pk")
+    )
 
 
 def follows_old_addresses(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -172,32 +205,41 @@ def follows_old_addresses(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 @require_safe
 @follows_old_addresses
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    entity = get_object_or_404(Entity.objects.public(), slug=slug)
-    article_model = apps.get_model("articles", "Article")
-    claim_model = apps.get_model("articles", "Claim")
-    aliases = list(entity.aliases.all())
-    published = claim_model.objects.published()
-    claims = published.involving_by_ids(entity)
-    status_counts, site_size, figure_claims = _summary(claims)
+    found = kept_list("entity-page:entity", _public_entity, slug)
+    if not found:
+        raise Http404("No Entity matches the given query.")
+    entity = found[0]
+    site_size = entity.site_size or 0
+    aliases = kept_list(
+        "entity-page:aliases", lambda pk: EntityAlias.objects.filter(entity=pk), entity.pk
+    )
+    status_counts = _status_counts(entity)
     total = sum(count for _, _, count in status_counts)
-    articles = article_model.objects.published().only("title", "slug", "published_at")
+    page = _claims_page(entity.pk, total, site_size, request.GET.get("page"))
     # An entity's share of the articles is at least about its share of the claims.
-    if _walk_is_cheaper(total, site_size, ARTICLES_SHOWN):
-        articles = articles.involving(entity)
-    else:
-        articles = articles.involving_by_ids(entity)
+    walking = _walk_is_cheaper(total, site_size, ARTICLES_SHOWN)
     context: dict[str, Any] = {
         "entity": entity,
         "aliases": aliases,
-        "relations": _relations(entity),
+        "relations": kept_list("entity-page:relations", _relations, entity.pk),
         "status_counts": status_counts,
         "claim_count": total,
-        "page_obj": _claims_page(
-            claims, published.involving(entity), total, site_size, request.GET.get("page")
+        "page_obj": page,
+        "figure_claims": _chart_figures(entity.pk, total, site_size, page),
+        "articles": kept_list(
+            ("entity-page:articles", walking), lambda pk: _articles(pk, walking), entity.pk
         ),
-        "figure_claims": figure_claims,
-        "articles": list(articles[:ARTICLES_SHOWN]),
         "canonical_url": absolute_url(entity.get_absolute_url()),
         "json_ld": entity_json_ld(entity, aliases=[alias.name for alias in aliases]),
     }
     return render(request, "entities/entity_detail.html", context)
+
+
+def _articles(entity_id: int, walking: bool) -> QuerySet:
+    """The entity's newest published articles, tested one by one (walking the newest) or
+    looked up by id."""
+    articles = apps.get_model("articles", "Article").objects.published()
+    articles = articles.only("title", "slug", "published_at")
+    if walking:
+        return articles.involving(entity_id)[:ARTICLES_SHOWN]
+    return articles.involving_by_ids(entity_id)[:ARTICLES_SHOWN]

@@ -9,12 +9,17 @@ with ``<mark>``, pass as they are). The claim comes from ``ClaimQuerySet.for_lis
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.charts import escape_html
 from articles.formatting import format_target_date
-from articles.models import ClaimKind, PledgeStatus
+from articles.models import ARTICLE_ROUTE, CLAIM_ROUTE, ClaimKind, PledgeStatus
+from coverage_site.fast_reverse import reverser
+from entities.models import ENTITY_ROUTE
 
 from .coverage import figure
 
@@ -47,37 +52,66 @@ def figure_rows(claim) -> list[str]:
     return rows
 
 
-def _rows(claim) -> list[str]:
+class _Links(NamedTuple):
+    """The addresses a card links to, each ``get_absolute_url()`` of its model, from one
+    reverser per kind (``fast_reverse.reverser``: a list of cards looks the URLconf, the
+    script prefix and the language up once, not for each of its 200 links)."""
+
+    claim: Callable[[object], str]
+    entity: Callable[[object], str]
+    article: Callable[[object], str]
+
+    @classmethod
+    def current(cls) -> _Links:
+        return cls(reverser(*CLAIM_ROUTE), reverser(*ENTITY_ROUTE), reverser(*ARTICLE_ROUTE))
+
+
+def _rows(claim, links: _Links) -> list[str]:
     """The ``<dl>`` rows after Status and Kind; a row that does not apply is left empty."""
     speaker = claim.speaker
     rows = ["", "", "", "", "", "", ""]
     if speaker:
-        link = _link(speaker.get_absolute_url(), speaker.name)
+        link = _link(links.entity(speaker.slug), speaker.name)
         rows[0] = f"<div><dt>Speaker</dt><dd>{link}</dd></div>"
     if claim.listed_subjects:
-        links = ", ".join(_link(e.get_absolute_url(), e.name) for e in claim.listed_subjects)
-        rows[1] = f"<div><dt>About</dt><dd>{links}</dd></div>"
+        subjects = ", ".join(_link(links.entity(e.slug), e.name) for e in claim.listed_subjects)
+        rows[1] = f"<div><dt>About</dt><dd>{subjects}</dd></div>"
     rows[2:5] = figure_rows(claim)
     # rows[5], the card's sources, is only shown on the article page, which writes its own.
     if claim.public_appearances:
-        links = "; ".join(
-            _link(a.article.get_absolute_url(), a.article.title) for a in claim.public_appearances
+        articles = "; ".join(
+            _link(links.article(a.article.slug), a.article.title) for a in claim.public_appearances
         )
-        rows[6] = f"<div><dt>In</dt><dd>{links}</dd></div>"
+        rows[6] = f"<div><dt>In</dt><dd>{articles}</dd></div>"
     return rows
 
 
 @register.filter
 def claim_card(claim) -> SafeString:
     """One claim's card: its text (or search snippet) linked, then what is known about it."""
+    return mark_safe(_card(claim, _Links.current()))  # noqa: S308 (every value escaped)
+
+
+@register.simple_tag
+def claim_card_items(claims) -> SafeString:
+    """``<li class="claim-card ...">{{ claim|claim_card }}</li>`` for each claim, one after
+    the other, with the links of all the cards reversed from the same reversers."""
+    links = _Links.current()
+    items = (
+        f'<li class="claim-card status-edge-{_e(claim.status)}">{_card(claim, links)}</li>'
+        for claim in claims
+    )
+    return mark_safe("".join(items))  # noqa: S308 (every value escaped)
+
+
+def _card(claim, links: _Links) -> str:
     text = getattr(claim, "text_html", "") or claim.text
     status = f'<span class="status status-{_e(claim.status)}">{_e(claim.status_label)}</span>'
-    card = (
-        f'<p class="claim-text"><a href="{_e(claim.get_absolute_url())}">{_e(text)}</a></p>\n'
+    return (
+        f'<p class="claim-text"><a href="{_e(links.claim(claim.pk))}">{_e(text)}</a></p>\n'
         '<dl class="claim-meta">\n'
         f"  <div><dt>Status</dt><dd>{status}</dd></div>\n"
         f"  <div><dt>Kind</dt><dd>{_e(claim.kind_label)}</dd></div>\n"
-        + "".join(f"  {row}\n" for row in _rows(claim))
+        + "".join(f"  {row}\n" for row in _rows(claim, links))
         + "</dl>\n"
     )
-    return mark_safe(card)  # noqa: S308 (every value escaped above)

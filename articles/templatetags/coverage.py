@@ -14,9 +14,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
-from articles.charts import charts_html, figure_charts
+from articles.charts import charts_html, escape_html, figure_charts
 from articles.formatting import format_amount, format_target_date
-from coverage_site.fast_reverse import reverse_fixed
+from articles.models import ARTICLE_ROUTE
+from coverage_site.fast_reverse import reverse_fixed, reverser
 
 register = template.Library()
 
@@ -76,6 +77,20 @@ def time_element(value: dt.datetime) -> SafeString:
     else:
         machine, reader = date_filter(local, MACHINE_FORMAT), date_filter(local, READER_FORMAT)
     return format_html('<time datetime="{}">{}</time>', machine, reader)
+
+
+@register.simple_tag
+def article_items(articles) -> SafeString:
+    """``<li><a href="{{ article.get_absolute_url }}">{{ article.title }}</a> <span
+    class="muted">{% time_element article.published_at %}</span></li>`` for each article, the
+    links from one reverser."""
+    link = reverser(*ARTICLE_ROUTE)
+    items = (
+        f'<li><a href="{escape_html(link(article.slug))}">{escape_html(article.title)}</a>'
+        f' <span class="muted">{time_element(article.published_at)}</span></li>'
+        for article in articles
+    )
+    return mark_safe("".join(items))  # noqa: S308 (every value escaped)
 
 
 def _is_utc(value: dt.datetime) -> bool:

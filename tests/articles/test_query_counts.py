@@ -21,11 +21,10 @@ PAGES = {
     # (see articles/presenters.py).
     "article": (lambda c: c.article.get_absolute_url(), 5),
     "claim": (lambda c: c.claims["investment"].get_absolute_url(), 5),
-    # The entity (public), aliases, status counts with chart ranking, charted claims,
-    # relations, articles, one page of claims and its two prefetches (subjects, appearances).
+    # The entity (public, with the site's highest claim id), aliases, status counts,
+    # relations, articles, one page of claims and its two prefetches (subjects,
+    # appearances), then the charted figures: see FEWER_ON_ONE_PAGE.
     "entity (subject)": (lambda c: c.sk_group.get_absolute_url(), 9),
-    # The same; with nothing to chart (Chey Tae-won states no figure unless extra claims give
-    # him some), the charted claims are not asked for: see FEWER_WITHOUT_FIGURES.
     "entity (speaker)": (lambda c: c.chey.get_absolute_url(), 9),
     "source": (lambda c: c.source.get_absolute_url(), 5),
     # Count, page of claims, its subjects and appearances, the unit choices (the units, then
@@ -58,16 +57,19 @@ SHOWS_EXTRA_CLAIMS = {
     "claims explorer": "35 claims, page 1 of 2",
 }
 
-# Pages that skip one query when they chart no figure, with the entity whose figures count.
-FEWER_WITHOUT_FIGURES = {"entity (speaker)": lambda c: c.chey}
+# Pages that skip one query when all of the entity's claims are on its first page: the
+# figures charted are among them (entities/views.py ``_chart_figures``).
+FEWER_ON_ONE_PAGE = {"entity (subject)": lambda c: c.sk_group, "entity (speaker)": lambda c: c.chey}
 
 
 def expected_queries(page: str, content) -> int:
-    """The query count ``PAGES`` gives, less the chart's when the page has nothing to chart."""
+    """The query count ``PAGES`` gives, less the chart's when the page lists every claim."""
+    from entities.views import CLAIMS_PER_PAGE
+
     expected = PAGES[page][1]
-    if page in FEWER_WITHOUT_FIGURES:
-        entity = FEWER_WITHOUT_FIGURES[page](content)
-        if not Claim.objects.published().involving(entity).filter(amount__isnull=False).exists():
+    if page in FEWER_ON_ONE_PAGE:
+        entity = FEWER_ON_ONE_PAGE[page](content)
+        if Claim.objects.published().involving(entity).count() <= CLAIMS_PER_PAGE:
             expected -= 1
     return expected
 

@@ -214,19 +214,14 @@ def test_same_claims_and_articles_whichever_lookup_the_page_picks(client, db, mo
     assert "EMBARGOED" not in coverage
 
 
-def test_one_pass_summary_counts_and_charts_what_plain_queries_find(db):
-    """The status counts and charted figures read in one pass over the entity's claims are
-    those a plain count and ``figure_charts`` over every published claim give: units of
-    their own, figures charted at a stated equivalent, ties, statuses and hidden claims."""
-    from collections import Counter
+def _many_figures(content):
+    """SK Group in 40 more figure claims: units of their own, figures charted at a stated
+    equivalent, ties within a unit, every status, some only in a draft; and a statement."""
     from decimal import Decimal
 
-    from articles.charts import figure_charts
-    from articles.models import Claim, VerificationStatus
-    from entities import views
+    from articles.models import VerificationStatus
     from tests.factories import FigureClaimFactory
 
-    content = build_summit(extra_claims=30)
     entity = content.sk_group
     draft = ArticleFactory(status=ArticleStatus.DRAFT, published_at=None)
     statuses = list(VerificationStatus.values)
@@ -246,21 +241,102 @@ def test_one_pass_summary_counts_and_charts_what_plain_queries_find(db):
     words = ClaimFactory(status=VerificationStatus.RETRACTED, text="SK Group said so.")
     words.subjects.add(entity)
     ClaimAppearanceFactory(claim=words, article=content.article)
+    return entity
 
+
+def test_status_counts_are_those_of_the_published_claims(db):
+    """``published_status_counts`` gives each status's number of the entity's published
+    claims, leaving out hidden ones and statuses it has none of."""
+    from collections import Counter
+
+    from articles.models import Claim
+
+    entity = _many_figures(build_summit(extra_claims=30))
+    published = Claim.objects.published().involving(entity)
+    expected = Counter(claim.status for claim in published)
+    assert Claim.objects.published_status_counts(entity) == dict(expected)
+
+
+@pytest.mark.parametrize("way", ["walk", "window"])
+def test_charts_draw_what_figure_charts_draws_over_every_claim(db, monkeypatch, way):
+    """The figures the page loads for its charts, found by walking each unit's largest
+    figures or by ranking the entity's figures, draw the charts ``figure_charts`` draws
+    from every published claim of the entity, in the same order of units."""
+    from articles.charts import figure_charts
+    from articles.models import Claim
+    from entities import views
+
+    content = build_summit(extra_claims=30)
+    entity = _many_figures(content)
     published = list(Claim.objects.published().involving(entity))
-    counts, site_size, figures = views._summary(Claim.objects.published().involving_by_ids(entity))
-    found = Counter(claim.status for claim in published)
-    assert counts == [
-        (value, label, found[value])
-        for value, label in VerificationStatus.choices
-        if value in found
-    ]
-    assert site_size == Claim.objects.order_by("-pk").first().pk
-    charted = figure_charts(published, per_chart=views.FIGURES_PER_CHART)
-    assert sorted(claim.pk for claim in figures) == sorted(
-        bar.claim.pk for chart in charted for bar in chart.bars
-    )
-    assert {chart.unit for chart in charted} >= {"USD", "EUR", "MW"}
-    # Charts are ordered by how many figures each unit has in all, not how many are drawn.
+    monkeypatch.setattr(views, "_walk_is_cheaper", lambda *args: way == "walk")
+    figures = views._chart_figures(entity.pk, len(published), 10**6, page=[])
+    expected = figure_charts(published, per_chart=views.FIGURES_PER_CHART)
     drawn = figure_charts(figures, per_chart=views.FIGURES_PER_CHART)
-    assert [chart.unit for chart in drawn] == [chart.unit for chart in charted]
+    assert {chart.unit for chart in expected} >= {"USD", "EUR", "MW"}
+    assert [chart.unit for chart in drawn] == [chart.unit for chart in expected]
+    assert [[bar.claim.pk for bar in chart.bars] for chart in drawn] == [
+        [bar.claim.pk for bar in chart.bars] for chart in expected
+    ]
+
+
+def test_scheduled_coverage_appears_when_its_time_comes(client, db, settings, monkeypatch):
+    """A claim about the entity in an article scheduled for later shows on the entity page
+    once the publish time passes, although the page's queries were kept compiled in between:
+    each request compares with the time of that request."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import EntityFactory, PublishedArticleFactory
+
+    settings.PUBLIC_CACHE_SECONDS = 0  # the second request must be made, not served again
+    entity = EntityFactory(name="Aurora Grid")
+    shown = ClaimFactory(text="Aurora Grid opened a plant.")
+    shown.subjects.add(entity)
+    ClaimAppearanceFactory(claim=shown, article=PublishedArticleFactory())
+    later = timezone.now() + dt.timedelta(hours=2)
+    scheduled = ArticleFactory(
+        title="Aurora Grid doubles output", status=ArticleStatus.PUBLISHED, published_at=later
+    )
+    waiting = ClaimFactory(text="Aurora Grid will double its output.")
+    waiting.subjects.add(entity)
+    ClaimAppearanceFactory(claim=waiting, article=scheduled)
+
+    before = _page(client, entity)
+    assert "1 published claim," in before
+    assert waiting.text not in before and scheduled.title not in before
+
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(hours=3))
+    after = _page(client, entity)
+    assert "2 published claims" in after
+    assert waiting.text in after
+    coverage = after.split('<ul class="article-list">', 1)[1].split("</ul>", 1)[0]
+    assert scheduled.title in coverage
+
+
+def test_each_entity_page_shows_its_own_entity_and_hides_others(client, db, settings):
+    """Pages served one after the other (the later ones from kept queries) each show their
+    own entity, claims and articles; an entity known only through a draft stays unseen."""
+    from tests.factories import EntityFactory, PublishedArticleFactory
+
+    settings.PUBLIC_CACHE_SECONDS = 0
+    pages = {}
+    for name in ("Aurora Grid", "Boreal Power", "Cirrus Labs"):
+        entity = EntityFactory(name=name)
+        claim = ClaimFactory(text=f"{name} opened a plant.")
+        claim.subjects.add(entity)
+        article = PublishedArticleFactory(title=f"{name} in the news")
+        ClaimAppearanceFactory(claim=claim, article=article)
+        pages[name] = (entity, claim, article)
+    for name, (entity, claim, article) in pages.items():
+        html = _page(client, entity)
+        assert f"<h1>{name}</h1>" in html
+        assert claim.text in html and article.title in html
+        others = [other for other in pages if other != name]
+        assert not any(f"{other} opened a plant." in html for other in others)
+    hidden = EntityFactory(name="Draft Only")
+    claim = ClaimFactory(text="Draft Only said something.", speaker=hidden)
+    ClaimAppearanceFactory(claim=claim, article=ArticleFactory())
+    assert client.get(hidden.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND

@@ -1,0 +1,154 @@
+"""Querysets of a fixed shape compiled once per connection and rerun with new values.
+
+Building a queryset with nested visibility rules (``Entity.objects.public()``, whose four
+EXISTS each hold a published-articles or published-claims filter) and compiling it to SQL is
+pure Python work that gives the same text every time: on the entity page it was about a
+third of the request's Python time. :func:`kept_list` builds and compiles the queryset the
+first time (with the ORM, so the SQL, the joins and the loading of rows are exactly Django's)
+and later runs the kept SQL with the new values, through the connection's cursor wrapper
+(execute wrappers, query logging and ``assertNumQueries`` see it as before); rows become
+model instances (``select_related`` and annotations included) or values as Django loads them.
+
+The SQL is only kept when its parameters are exactly the values that change and constants:
+the queryset is built twice, with the caller's values and with stand-ins, and the two must
+give the same SQL text, and each parameter must be either the same in both (a constant such
+as a status), or the value (stand-in) given in that position, or the clock read while that
+build ran (the visibility rules compare with ``timezone.now()``). The clock is read again for
+every run, never frozen into the kept statement. Any other queryset (a parameter derived from
+a value, SQL that changes with a value, prefetches, whose querysets would hold the build's
+clock) is simply built and run every time.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import weakref
+from collections.abc import Callable, Hashable
+
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+from django.dispatch import receiver
+from django.utils import timezone
+
+MAX_ENTRIES = 256  # shapes per connection; cleared when full
+
+_VALUE, _CLOCK, _CONSTANT = range(3)
+
+# connection wrapper -> {key: (queryset, compiler, sql, slots) or None when not kept}
+_kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def kept_list(key: Hashable, build: Callable[..., QuerySet], *values: int | str) -> list:
+    """``list(build(*values))``, the queryset compiled once per connection and ``key``.
+
+    ``key`` names the shape: everything that decides the SQL apart from ``values`` (the
+    caller's choice of query plan, a page's offsets, how many units). ``values`` are
+    integers or strings, each used as a query parameter as it is (an id, a slug)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    kept = _kept.setdefault(connection, {})
+    try:
+        entry = kept[key]
+    except KeyError:
+        entry = _compile(build, values)
+        if len(kept) >= MAX_ENTRIES:
+            kept.clear()
+        kept[key] = entry
+    if entry is None:
+        return list(build(*values))
+    queryset, compiler, sql, slots = entry
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = tuple(
+        _value(values, *given) if kind == _VALUE else now if kind == _CLOCK else given
+        for kind, given in slots
+    )
+    runner = copy.copy(compiler)
+    runner.as_sql = lambda *args, **kwargs: (sql, params)
+    run = queryset._chain()
+    run.query.get_compiler = lambda *args, **kwargs: runner
+    return list(run)
+
+
+def _value(values: tuple, position: int, wrap: type | None) -> int | str:
+    return values[position] if wrap is None else wrap(values[position])
+
+
+def _stand_in(position: int, value: int | str) -> int | str:
+    """A value of the same type that no real one equals."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -1_000_003 - position
+    if isinstance(value, str):
+        return f"\x1fstand-in {position}"
+    raise TypeError(f"kept_list values are integers or strings, not {type(value).__name__}")
+
+
+def _build(build: Callable[..., QuerySet], values: tuple) -> tuple | None:
+    before = timezone.now()
+    queryset = build(*values)
+    after = timezone.now()
+    if queryset.db != DEFAULT_DB_ALIAS or queryset._prefetch_related_lookups:
+        return None
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except (EmptyResultSet, FullResultSet):
+        return None
+    return queryset, compiler, sql, list(params), before, after
+
+
+def _compile(build: Callable[..., QuerySet], values: tuple) -> tuple | None:
+    stand_ins = tuple(_stand_in(i, value) for i, value in enumerate(values))
+    first = _build(build, values)
+    second = _build(build, stand_ins)
+    if first is None or second is None:
+        return None
+    queryset, compiler, sql, params, *window = first
+    _, _, other_sql, other_params, *other_window = second
+    if sql != other_sql or len(params) != len(other_params) or window[1] >= other_window[0]:
+        return None
+    slots = []
+    for param, other in zip(params, other_params, strict=True):
+        if param == other and not _read_from_clock(param, *window):
+            slots.append((_CONSTANT, param))
+        elif _read_from_clock(param, *window) and _read_from_clock(other, *other_window):
+            slots.append((_CLOCK, None))
+        else:
+            positions = [
+                i
+                for i, (value, stand_in) in enumerate(zip(values, stand_ins, strict=True))
+                if _same(param, value) and _same(other, stand_in)
+            ]
+            if len(positions) != 1:
+                return None
+            # A wrapper the ORM put around the value (psycopg's ``Int4`` for ``Value(n)``).
+            wrap = None if type(param) is type(values[positions[0]]) else type(param)
+            slots.append((_VALUE, (positions[0], wrap)))
+    return queryset, compiler, sql, slots
+
+
+def _same(param: object, value: object) -> bool:
+    return isinstance(param, type(value)) and not isinstance(param, bool) and param == value
+
+
+def _read_from_clock(param: object, before: dt.datetime, after: dt.datetime) -> bool:
+    """Whether ``param`` is the time read while the queryset was built: a datetime between
+    ``before`` and ``after``, or the text SQLite is given for one (in the connection's zone)."""
+    if isinstance(param, str):
+        try:
+            param = dt.datetime.fromisoformat(param)
+        except ValueError:
+            return False
+        if timezone.is_naive(param):
+            connection = connections[DEFAULT_DB_ALIAS]
+            param = timezone.make_aware(param, connection.timezone)
+    if not isinstance(param, dt.datetime) or timezone.is_naive(param):
+        return False
+    return before <= param <= after
+
+
+@receiver(setting_changed)
+def _forget(**kwargs) -> None:
+    """A test changing settings (time zone, database) gets freshly compiled queries."""
+    _kept.clear()

@@ -1,0 +1,44 @@
+"""Querysets kept compiled (``coverage_site.kept_queries``) give what the ORM gives."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, ArticleStatus
+from coverage_site.kept_queries import kept_list
+from entities.models import Entity
+from tests.factories import ArticleFactory, EntityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_value_turned_into_another_parameter_is_not_kept(settings):
+    """A parameter made from the value (not the value itself) is built afresh each time:
+    the second lookup finds its own entity, not the first one's."""
+    settings.TIME_ZONE = "UTC"  # clears what earlier tests kept
+    EntityFactory(name="Aurora Grid", slug="aurora-grid")
+    EntityFactory(name="Boreal Power", slug="boreal-power")
+
+    def build(prefix: str):
+        return Entity.objects.filter(slug=f"{prefix}-grid" if prefix == "aurora" else prefix)
+
+    assert [e.name for e in kept_list("test:derived", build, "aurora")] == ["Aurora Grid"]
+    assert [e.name for e in kept_list("test:derived", build, "boreal-power")] == ["Boreal Power"]
+
+
+def test_a_time_made_from_the_clock_is_not_frozen(settings, monkeypatch):
+    """A query comparing with a time computed from the clock (not the clock itself) is
+    built again on each call, so an article that became a day old is found."""
+    settings.TIME_ZONE = "UTC"
+    article = ArticleFactory(status=ArticleStatus.PUBLISHED, published_at=timezone.now())
+
+    def build(status: str):
+        return Article.objects.filter(
+            status=status, published_at__lte=timezone.now() - dt.timedelta(days=1)
+        )
+
+    assert kept_list("test:day-old", build, ArticleStatus.PUBLISHED.value) == []
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(days=2))
+    assert kept_list("test:day-old", build, ArticleStatus.PUBLISHED.value) == [article]
