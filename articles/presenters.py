@@ -5,10 +5,11 @@
 ``preview=True`` through the same function and template. Its query count does not depend on
 how many claims, citations or entities the article has.
 
-Building the page is kept cheap, as readers often get it uncached: four queries in the usual
-case (claims; sources cited or backing claims; entities mentioned, claims' subjects or
-speakers; the change-log check; history is only read when something changed after
-publication, see ``changes.change_log``), the first three written out in SQL; links are the
+Building the page is kept cheap, as readers often get it uncached: three queries in the usual
+case (claims with their speakers; sources cited or backing claims with entities mentioned and
+claims' subjects; the change-log check; history is only read when something changed after
+publication, see ``changes.change_log``), each written out in SQL with the same text for every
+article (PostgreSQL prepares them once per connection); links are the
 paths ``get_absolute_url`` gives, formatted from one ``reverse()`` per kind of page
 (``coverage_site/fast_reverse.py``); and the body's rendering is the stored one while it still
 matches the body, citations and claims (``stored_body.py``).
@@ -101,7 +102,7 @@ class ClaimEntry:
     highlighted: bool
 
 
-# The page's three reads, written out: each is a few index lookups for the database, and the
+# The page's two reads, written out: each is a few index lookups for the database, and the
 # ORM spent several times that building the same unions on every request. Their text does not
 # depend on the article (claims are found from the appearances, not from a list of ids), so on
 # PostgreSQL each is prepared once per connection and runs on a generic plan; a list of ids of
@@ -113,7 +114,6 @@ CLAIM_FIELDS = (
     "equivalent_unit", "figure_date", "figure_date_precision", "pledge_status",
 )  # fmt: skip
 ENTITY_FIELDS = ("id", "name", "slug", "kind", "wikidata_id")
-SOURCE_FIELDS = ("id", "url", "title", "publisher", "published_on", "archived_url")
 
 
 def _columns(alias: str, fields: tuple[str, ...]) -> str:
@@ -128,30 +128,37 @@ CLAIMS_SQL = f"""
     WHERE a.article_id = %s
     ORDER BY a.position
 """
-# The article's claims, for the two reads below.
+# The article's claims, for the read below.
 ARTICLE_CLAIMS = "SELECT claim_id FROM articles_claimappearance WHERE article_id = %s"
-ENTITIES_SQL = f"""
-    SELECT {_columns("e", ENTITY_FIELDS)}, 'mention' AS role, NULL AS claim
-    FROM entities_entity e JOIN articles_article_mentions m ON m.entity_id = e.id
-    WHERE m.article_id = %s
-    UNION ALL
-    SELECT {_columns("e", ENTITY_FIELDS)}, 'subject' AS role, cs.claim_id AS claim
-    FROM entities_entity e JOIN articles_claim_subjects cs ON cs.entity_id = e.id
-    WHERE cs.claim_id IN ({ARTICLE_CLAIMS})
-    UNION ALL
-    SELECT {_columns("e", ENTITY_FIELDS)}, 'event' AS role, NULL AS claim
-    FROM entities_entity e
-    WHERE e.id = %s
-    ORDER BY 2, 1
-"""
-SOURCES_SQL = f"""
-    SELECT {_columns("s", SOURCE_FIELDS)}, ci.number AS number, NULL AS backing
+# The sources and entities the article links to, in one statement (a round trip less): each
+# row is a source's fields (``SOURCE_COLUMNS``) or an entity's (``ENTITY_COLUMNS`` and a NULL)
+# in the first six columns, title or name third and the rows ordered by it, then by id; then a
+# number (the citation's, or the claim whose sources or subjects it is among) and what the row
+# is. The sources come first: PostgreSQL types each column of the union from its first rows.
+SOURCE_COLUMNS = ("id", "url", "title", "publisher", "archived_url", "published_on")
+ENTITY_COLUMNS = ("id", "slug", "name", "kind", "wikidata_id")
+_ENTITY = "e.id, e.slug, e.name, e.kind, e.wikidata_id, NULL"
+LINKED_SQL = f"""
+    SELECT s.id, s.url, s.title, s.publisher, s.archived_url, s.published_on, ci.number, 'cited'
     FROM articles_source s JOIN articles_citation ci ON ci.source_id = s.id
     WHERE ci.article_id = %s
     UNION ALL
-    SELECT {_columns("s", SOURCE_FIELDS)}, NULL AS number, cs.claim_id AS backing
+    SELECT s.id, s.url, s.title, s.publisher, s.archived_url, s.published_on, cs.claim_id,
+           'backing'
     FROM articles_source s JOIN articles_claimsource cs ON cs.source_id = s.id
     WHERE cs.claim_id IN ({ARTICLE_CLAIMS})
+    UNION ALL
+    SELECT {_ENTITY}, NULL, 'mention'
+    FROM entities_entity e JOIN articles_article_mentions m ON m.entity_id = e.id
+    WHERE m.article_id = %s
+    UNION ALL
+    SELECT {_ENTITY}, cs.claim_id, 'subject'
+    FROM entities_entity e JOIN articles_claim_subjects cs ON cs.entity_id = e.id
+    WHERE cs.claim_id IN ({ARTICLE_CLAIMS})
+    UNION ALL
+    SELECT {_ENTITY}, NULL, 'event'
+    FROM entities_entity e
+    WHERE e.id = %s
     ORDER BY 3, 1
 """
 
@@ -173,50 +180,45 @@ def _claims_in(article: Article) -> list[Claim]:
 
 
 @dataclass
-class _Entities:
+class _Linked:
     event: Entity | None
     mentions: list[Entity]
     subjects: dict[int, list[Entity]]  # by claim
+    citations: list[tuple[int, Source]]  # (number, source) in number order
+    claim_sources: dict[int, list[Source]]  # by claim
 
 
-def _entities_of(article: Article) -> _Entities:
-    """``article``'s event, the entities it mentions and the subjects of each of its claims,
-    in one query.
+def _linked(article: Article) -> _Linked:
+    """``article``'s event, the entities it mentions, the subjects of each of its claims, its
+    citations and the sources of each of its claims, in one query.
 
-    Each list is in name order, as ``article.mentions.all()`` and ``claim.subjects.all()``
-    give it (namesakes by id, where those leave their order to the database); an entity both
-    mentioned and a subject comes once in each.
+    Each list of entities or of a claim's sources is in name (title) order, as
+    ``article.mentions.all()``, ``claim.subjects.all()`` and ``claim.sources.all()`` give it
+    (namesakes by id, where those leave their order to the database); an entity both mentioned
+    and a subject comes once in each.
     """
-    found = _Entities(event=None, mentions=[], subjects=defaultdict(list))
+    found = _Linked(None, [], defaultdict(list), [], defaultdict(list))
     with connection.cursor() as cursor:
-        cursor.execute(ENTITIES_SQL, [article.pk, article.pk, article.event_id])
+        cursor.execute(
+            LINKED_SQL, [article.pk, article.pk, article.pk, article.pk, article.event_id]
+        )
         rows = cursor.fetchall()
-    for entity, (role, claim_id) in instances(Entity, ENTITY_FIELDS, rows):
+    sources = [row for row in rows if row[-1] in ("cited", "backing")]
+    entities = [row[:5] + row[6:] for row in rows if row[-1] not in ("cited", "backing")]
+    for source, (number, role) in instances(Source, SOURCE_COLUMNS, sources):
+        if role == "cited":
+            found.citations.append((number, source))
+        else:
+            found.claim_sources[number].append(source)
+    for entity, (claim_id, role) in instances(Entity, ENTITY_COLUMNS, entities):
         if role == "mention":
             found.mentions.append(entity)
         elif role == "subject":
             found.subjects[claim_id].append(entity)
         else:
             found.event = entity
+    found.citations.sort(key=lambda citation: citation[0])
     return found
-
-
-def _sources_of(article: Article) -> tuple[list[tuple[int, Source]], dict[int, list[Source]]]:
-    """``article``'s citations as (number, source) in number order, and the sources of each
-    of its claims in title order (as ``claim.sources.all()`` gives them; same titles by id),
-    in one query."""
-    citations: list[tuple[int, Source]] = []
-    by_claim: dict[int, list[Source]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(SOURCES_SQL, [article.pk, article.pk])
-        rows = cursor.fetchall()
-    for source, (number, backing) in instances(Source, SOURCE_FIELDS, rows):
-        if backing is None:
-            citations.append((number, source))
-        else:
-            by_claim[backing].append(source)
-    citations.sort(key=lambda citation: citation[0])
-    return citations, by_claim
 
 
 def article_page_context(article: Article, *, preview: bool = False) -> dict[str, Any]:
@@ -228,8 +230,8 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
     statuses, claim_kinds, entity_kinds = map(_translated, (STATUSES, CLAIM_KINDS, ENTITY_KINDS))
     claims_in = _claims_in(article)
     claim_ids = [claim.pk for claim in claims_in]
-    citations, claim_sources = _sources_of(article)
-    entities_of = _entities_of(article)
+    entities_of = _linked(article)
+    citations, claim_sources = entities_of.citations, entities_of.claim_sources
     article.event = entities_of.event
     log = change_log(
         article,
