@@ -25,7 +25,19 @@ access_log_format = (
 )
 
 
+# Allocations between two collections of the youngest generation (Python's default: 700), then
+# how many of those make a collection of the next. An uncached page allocates tens of thousands
+# of objects that reference counting frees anyway; at the default every page paid for about
+# thirty collections, near a fifth of an article page's time. Cyclic garbage waits a little
+# longer: a few thousand objects at most.
+gc_threshold = tuple(
+    int(n) for n in os.environ.get("GUNICORN_GC_THRESHOLD", "10000,10,10").split(",")
+)
+
+
 def pre_fork(server, worker):
     """Keep the preloaded application's objects out of the garbage collector's reach, so a new
-    (or recycled) worker does not copy every page of them on its first collection."""
+    (or recycled) worker does not copy every page of them on its first collection, and
+    collect less often (``gc_threshold``)."""
     gc.freeze()
+    gc.set_threshold(*gc_threshold)

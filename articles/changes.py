@@ -26,7 +26,9 @@ from .models import (
     ArticleTransition,
     Citation,
     Claim,
+    ClaimAppearance,
     ClaimKind,
+    ClaimSource,
     CorrectionNote,
     PledgeStatus,
     Source,
@@ -214,26 +216,52 @@ class ChangeLog:
     last_text_edit: dt.datetime | None  # see ``last_text_edit``
 
 
-def _exists_sql(model: type[Model], column: str, values: Collection, *, after: bool) -> str:
-    """``EXISTS`` for rows of ``model`` whose ``column`` is one of ``values`` (and, with
-    ``after``, whose ``history_date`` is later than one more parameter)."""
-    if not values:
-        return "1 = 0"
+def _exists_sql(model: type[Model], column: str, among: str, *, after: bool) -> str:
+    """``EXISTS`` for rows of ``model`` whose ``column`` is among the values ``among`` (SQL
+    for an ``IN`` list) selects (and, with ``after``, whose ``history_date`` is later than one
+    more parameter)."""
     quote = connections[router.db_for_read(model)].ops.quote_name
     table, meta = quote(model._meta.db_table), model._meta
-    sql = f"SELECT 1 FROM {table} WHERE {quote(meta.get_field(column).column)} IN "
-    sql += f"({', '.join(['%s'] * len(values))})"
+    sql = f"SELECT 1 FROM {table} WHERE {quote(meta.get_field(column).column)} IN ({among})"
     if after:
         sql += f" AND {quote(meta.get_field('history_date').column)} > %s"
     return f"EXISTS ({sql})"
 
 
-def _moved(
-    article: Article, claim_ids: Collection[int], source_ids: Collection[int]
-) -> tuple[bool, bool, bool, bool, bool]:
+def _column(model: type[Model], field: str) -> str:
+    quote = connections[router.db_for_read(model)].ops.quote_name
+    return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
+
+
+def _select(model: type[Model], field: str, where: str, among: str) -> str:
+    """``SELECT`` of ``model``'s ``field`` for rows whose ``where`` field is among ``among``."""
+    table = connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
+    return f"SELECT {_column(model, field)} FROM {table} WHERE {_column(model, where)} IN ({among})"
+
+
+@cache
+def _moved_sql(dated: bool) -> str:
+    """``_moved``'s statement, the same text for every article (one parameter per ``%s``, all
+    the article's id except the publish times): PostgreSQL prepares it once per connection."""
+    claims = _select(ClaimAppearance, "claim", "article", "%s")
+    sources = (
+        f"{_select(Citation, 'source', 'article', '%s')} "
+        f"UNION {_select(ClaimSource, 'source', 'claim', claims)}"
+    )
+    checks = [
+        _exists_sql(CorrectionNote, "article", "%s", after=False),
+        _exists_sql(_history(Claim).model, "id", claims, after=dated),
+        _exists_sql(_history(Citation).model, "article", "%s", after=dated),
+        _exists_sql(_history(Source).model, "id", sources, after=dated),
+        _exists_sql(_history(Article).model, "id", "%s", after=dated),
+    ]
+    return f"SELECT {', '.join(checks)}"
+
+
+def _moved(article: Article) -> tuple[bool, bool, bool, bool, bool]:
     """Whether ``article`` has corrections, and whether the history of its claims, its
-    citations, its sources and its own text has a record after its publish time (any record,
-    with no publish time).
+    citations, its sources (cited, or backing its claims) and its own text has a record after
+    its publish time (any record, with no publish time).
 
     One query, written out: it runs for every article page, and the ORM spends several times
     the database's time building the same five subqueries.
@@ -241,20 +269,10 @@ def _moved(
     connection = connections[router.db_for_read(Article)]
     after = article.published_at
     bound = [] if after is None else [connection.ops.adapt_datetimefield_value(after)]
-    checks = [
-        (CorrectionNote, "article", [article.pk], False),
-        (_history(Claim).model, "id", list(claim_ids), True),
-        (_history(Citation).model, "article", [article.pk], True),
-        (_history(Source).model, "id", list(source_ids), True),
-        (_history(Article).model, "id", [article.pk], True),
-    ]
-    sql, params = [], []
-    for model, column, values, dated in checks:
-        sql.append(_exists_sql(model, column, values, after=dated and bool(bound)))
-        if values:
-            params += values + (bound if dated else [])
+    pk = article.pk
+    params = [pk, pk, *bound, pk, *bound, pk, pk, *bound, pk, *bound]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(sql)}", params)
+        cursor.execute(_moved_sql(bool(bound)), params)
         return tuple(bool(flag) for flag in cursor.fetchone())
 
 
@@ -271,7 +289,7 @@ def change_log(
     nothing to show, the first publication is not looked up either. (With no publish time
     every record counts, so nothing is missed.)
     """
-    has_corrections, claims, citations, sources, text = _moved(article, claim_ids, source_ids)
+    has_corrections, claims, citations, sources, text = _moved(article)
     corrections = list(article.corrections.all()) if has_corrections else []
     since = (
         public_since(article) if any((has_corrections, claims, citations, sources, text)) else None

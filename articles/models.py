@@ -20,6 +20,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coverage_site.fast_reverse import reverse_one
+from coverage_site.rows import instances
 from entities.models import normalise_name
 
 from .roles import may_see_unpublished
@@ -126,19 +127,24 @@ class ArticleQuerySet(models.QuerySet):
     def published_with_slug(self, slug: str) -> Article | None:
         """The article ``published().filter(slug=slug)`` finds, or None: the same rule,
         written out in SQL for the article page, which looks one up on every uncached request
-        (building the query cost the ORM about twice what PostgreSQL spends running it).
+        (building the query cost the ORM about twice what PostgreSQL spends running it, and
+        ``raw()`` about as much again; ``coverage_site.rows`` builds the instance).
         Filters already on this queryset are not applied: call it on the manager."""
         model = self.model
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
+        fields = model._meta.concrete_fields
+        columns = ", ".join(quote(field.column) for field in fields)
         sql = (
             f"SELECT {columns} FROM {quote(model._meta.db_table)} "
             f"WHERE {quote('slug')} = %s AND {quote('status')} = %s "
             f"AND {quote('published_at')} <= %s"
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        found = list(model.objects.raw(sql, [slug, ArticleStatus.PUBLISHED.value, now]))
-        return found[0] if found else None
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [slug, ArticleStatus.PUBLISHED.value, now])
+            rows = cursor.fetchall()
+        found = instances(model, [field.attname for field in fields], rows, using=connection.alias)
+        return found[0][0] if found else None
 
     def visible_to(self, user) -> ArticleQuerySet:
         if may_see_unpublished(user, "articles.view_article"):

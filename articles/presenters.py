@@ -5,10 +5,11 @@
 ``preview=True`` through the same function and template. Its query count does not depend on
 how many claims, citations or entities the article has.
 
-Building the page is kept cheap, as readers often get it uncached: four queries in the usual
-case (claims; sources cited or backing claims; entities mentioned, claims' subjects or
-speakers; the change-log check; history is only read when something changed after
-publication, see ``changes.change_log``), the first three written out in SQL; links are the
+Building the page is kept cheap, as readers often get it uncached: three queries in the usual
+case (claims with their speakers; sources cited or backing claims with entities mentioned and
+claims' subjects; the change-log check; history is only read when something changed after
+publication, see ``changes.change_log``), each written out in SQL with the same text for every
+article (PostgreSQL prepares them once per connection); links are the
 paths ``get_absolute_url`` gives, formatted from one ``reverse()`` per kind of page
 (``coverage_site/fast_reverse.py``); and the body's rendering is the stored one while it still
 matches the body, citations and claims (``stored_body.py``).
@@ -25,6 +26,7 @@ from django.db import connection
 from django.db.models import Count, F, Func, OuterRef, Subquery
 
 from coverage_site.fast_reverse import reverser
+from coverage_site.rows import instances
 from entities.models import ENTITY_ROUTE, Entity, EntityKind
 from entities.structured_data import absolute_url
 
@@ -100,126 +102,123 @@ class ClaimEntry:
     highlighted: bool
 
 
-# The page's three reads, written out: each is a few index lookups for the database, and the
-# ORM spent several times that building the same unions on every request. ``raw()`` still
-# converts values per backend (decimals and dates on SQLite) and leaves the columns not read
-# deferred. The sources and entities queries take the claims' ids as a list: a subquery on the
-# appearances would save passing them but costs PostgreSQL more to plan than to run.
-CLAIMS_SQL = """
-    SELECT c.id, c.text, c.kind, c.speaker_id, c.status, c.amount, c.unit,
-           c.equivalent_amount, c.equivalent_unit, c.figure_date, c.figure_date_precision,
-           c.pledge_status, a.passage AS passage
+# The page's two reads, written out: each is a few index lookups for the database, and the
+# ORM spent several times that building the same unions on every request. Their text does not
+# depend on the article (claims are found from the appearances, not from a list of ids), so on
+# PostgreSQL each is prepared once per connection and runs on a generic plan; a list of ids of
+# varying length made each article's statements new ones, parsed and planned every time.
+# Instances are built from the rows by ``coverage_site.rows`` (converters as ``raw()`` applies
+# them, columns not read deferred) without ``raw()``'s per-query set-up.
+CLAIM_FIELDS = (
+    "id", "text", "kind", "speaker_id", "status", "amount", "unit", "equivalent_amount",
+    "equivalent_unit", "figure_date", "figure_date_precision", "pledge_status",
+)  # fmt: skip
+ENTITY_FIELDS = ("id", "name", "slug", "kind", "wikidata_id")
+
+
+def _columns(alias: str, fields: tuple[str, ...]) -> str:
+    return ", ".join(f"{alias}.{field}" for field in fields)
+
+
+# Each appearance's claim with its passage and its speaker (NULLs without one), in text order.
+CLAIMS_SQL = f"""
+    SELECT {_columns("c", CLAIM_FIELDS)}, a.passage, {_columns("sp", ENTITY_FIELDS)}
     FROM articles_claimappearance a JOIN articles_claim c ON c.id = a.claim_id
+    LEFT JOIN entities_entity sp ON sp.id = c.speaker_id
     WHERE a.article_id = %s
     ORDER BY a.position
 """
-ENTITY_COLUMNS = (
-    "e.id AS id, e.name AS name, e.slug AS slug, e.kind AS kind, e.wikidata_id AS wikidata_id"
-)
-ENTITIES_SQL = """
-    SELECT {columns}, 'mention' AS role, NULL AS claim
-    FROM entities_entity e JOIN articles_article_mentions m ON m.entity_id = e.id
-    WHERE m.article_id = %s
-    UNION ALL
-    SELECT {columns}, 'subject' AS role, cs.claim_id AS claim
-    FROM entities_entity e JOIN articles_claim_subjects cs ON cs.entity_id = e.id
-    WHERE cs.claim_id IN ({claims})
-    UNION ALL
-    SELECT {columns}, 'linked' AS role, NULL AS claim
-    FROM entities_entity e
-    WHERE e.id IN ({linked})
-    ORDER BY name, id
-"""
-SOURCE_COLUMNS = (
-    "s.id AS id, s.url AS url, s.title AS title, s.publisher AS publisher, "
-    "s.published_on AS published_on, s.archived_url AS archived_url"
-)
-SOURCES_SQL = """
-    SELECT {columns}, ci.number AS number, NULL AS backing
+# The article's claims, for the read below.
+ARTICLE_CLAIMS = "SELECT claim_id FROM articles_claimappearance WHERE article_id = %s"
+# The sources and entities the article links to, in one statement (a round trip less): each
+# row is a source's fields (``SOURCE_COLUMNS``) or an entity's (``ENTITY_COLUMNS`` and a NULL)
+# in the first six columns, title or name third and the rows ordered by it, then by id; then a
+# number (the citation's, or the claim whose sources or subjects it is among) and what the row
+# is. The sources come first: PostgreSQL types each column of the union from its first rows.
+SOURCE_COLUMNS = ("id", "url", "title", "publisher", "archived_url", "published_on")
+ENTITY_COLUMNS = ("id", "slug", "name", "kind", "wikidata_id")
+_ENTITY = "e.id, e.slug, e.name, e.kind, e.wikidata_id, NULL"
+LINKED_SQL = f"""
+    SELECT s.id, s.url, s.title, s.publisher, s.archived_url, s.published_on, ci.number, 'cited'
     FROM articles_source s JOIN articles_citation ci ON ci.source_id = s.id
     WHERE ci.article_id = %s
     UNION ALL
-    SELECT {columns}, NULL AS number, cs.claim_id AS backing
+    SELECT s.id, s.url, s.title, s.publisher, s.archived_url, s.published_on, cs.claim_id,
+           'backing'
     FROM articles_source s JOIN articles_claimsource cs ON cs.source_id = s.id
-    WHERE cs.claim_id IN ({claims})
-    ORDER BY title, id
+    WHERE cs.claim_id IN ({ARTICLE_CLAIMS})
+    UNION ALL
+    SELECT {_ENTITY}, NULL, 'mention'
+    FROM entities_entity e JOIN articles_article_mentions m ON m.entity_id = e.id
+    WHERE m.article_id = %s
+    UNION ALL
+    SELECT {_ENTITY}, cs.claim_id, 'subject'
+    FROM entities_entity e JOIN articles_claim_subjects cs ON cs.entity_id = e.id
+    WHERE cs.claim_id IN ({ARTICLE_CLAIMS})
+    UNION ALL
+    SELECT {_ENTITY}, NULL, 'event'
+    FROM entities_entity e
+    WHERE e.id = %s
+    ORDER BY 3, 1
 """
-
-
-def _placeholders(values: list) -> str:
-    """A placeholder per value for ``IN (...)`` (``NULL``, which matches nothing, for none)."""
-    return ", ".join(["%s"] * len(values)) or "NULL"
-
-
-def _sql(template: str, columns: str, claim_ids: list[int], **lists: list) -> str:
-    """``template`` with its columns and a placeholder per claim id and per value of each
-    other list."""
-    extra = {name: _placeholders(values) for name, values in lists.items()}
-    return template.format(columns=columns, claims=_placeholders(claim_ids), **extra)
 
 
 def _claims_in(article: Article) -> list[Claim]:
     """The claims appearing in ``article``, in order of their first appearance, each with
-    that appearance's ``passage``."""
+    that appearance's ``passage`` and its ``speaker`` read."""
     first: dict[int, Claim] = {}
-    for claim in Claim.objects.raw(CLAIMS_SQL, [article.pk]):
-        first.setdefault(claim.pk, claim)
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIMS_SQL, [article.pk])
+        rows = cursor.fetchall()
+    for claim, (passage, *speaker) in instances(Claim, CLAIM_FIELDS, rows):
+        if claim.pk in first:
+            continue
+        claim.passage = passage
+        claim.speaker = instances(Entity, ENTITY_FIELDS, [speaker])[0][0] if speaker[0] else None
+        first[claim.pk] = claim
     return list(first.values())
 
 
 @dataclass
-class _Entities:
+class _Linked:
     event: Entity | None
     mentions: list[Entity]
     subjects: dict[int, list[Entity]]  # by claim
-    speakers: dict[int, Entity]  # by claim
+    citations: list[tuple[int, Source]]  # (number, source) in number order
+    claim_sources: dict[int, list[Source]]  # by claim
 
 
-def _entities_of(article: Article, claims: list[Claim]) -> _Entities:
-    """``article``'s event, the entities it mentions, and the subjects and speaker of each of
-    its claims, in one query.
+def _linked(article: Article) -> _Linked:
+    """``article``'s event, the entities it mentions, the subjects of each of its claims, its
+    citations and the sources of each of its claims, in one query.
 
-    Each list is in name order, as ``article.mentions.all()`` and ``claim.subjects.all()``
-    give it (namesakes by id, where those leave their order to the database); an entity both
-    mentioned and a subject comes once in each. The event and the speakers are read by id
-    (the claims' rows carry their speakers' ids): a plain primary-key lookup that PostgreSQL
-    plans and runs faster than a join on the claims.
+    Each list of entities or of a claim's sources is in name (title) order, as
+    ``article.mentions.all()``, ``claim.subjects.all()`` and ``claim.sources.all()`` give it
+    (namesakes by id, where those leave their order to the database); an entity both mentioned
+    and a subject comes once in each.
     """
-    found = _Entities(event=None, mentions=[], subjects=defaultdict(list), speakers={})
-    claim_ids = [claim.pk for claim in claims]
-    linked_ids = sorted({article.event_id, *(claim.speaker_id for claim in claims)} - {None})
-    sql = _sql(ENTITIES_SQL, ENTITY_COLUMNS, claim_ids, linked=linked_ids)
-    linked: dict[int, Entity] = {}
-    for entity in Entity.objects.raw(sql, [article.pk, *claim_ids, *linked_ids]):
-        if entity.role == "mention":
+    found = _Linked(None, [], defaultdict(list), [], defaultdict(list))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            LINKED_SQL, [article.pk, article.pk, article.pk, article.pk, article.event_id]
+        )
+        rows = cursor.fetchall()
+    sources = [row for row in rows if row[-1] in ("cited", "backing")]
+    entities = [row[:5] + row[6:] for row in rows if row[-1] not in ("cited", "backing")]
+    for source, (number, role) in instances(Source, SOURCE_COLUMNS, sources):
+        if role == "cited":
+            found.citations.append((number, source))
+        else:
+            found.claim_sources[number].append(source)
+    for entity, (claim_id, role) in instances(Entity, ENTITY_COLUMNS, entities):
+        if role == "mention":
             found.mentions.append(entity)
-        elif entity.role == "subject":
-            found.subjects[entity.claim].append(entity)
+        elif role == "subject":
+            found.subjects[claim_id].append(entity)
         else:
-            linked[entity.pk] = entity
-    found.event = linked.get(article.event_id) if article.event_id else None
-    for claim in claims:
-        if claim.speaker_id:
-            found.speakers[claim.pk] = linked[claim.speaker_id]
+            found.event = entity
+    found.citations.sort(key=lambda citation: citation[0])
     return found
-
-
-def _sources_of(
-    article: Article, claim_ids: list[int]
-) -> tuple[list[tuple[int, Source]], dict[int, list[Source]]]:
-    """``article``'s citations as (number, source) in number order, and the sources of each
-    of its claims in title order (as ``claim.sources.all()`` gives them; same titles by id),
-    in one query."""
-    citations: list[tuple[int, Source]] = []
-    by_claim: dict[int, list[Source]] = defaultdict(list)
-    sql = _sql(SOURCES_SQL, SOURCE_COLUMNS, claim_ids)
-    for source in Source.objects.raw(sql, [article.pk, *claim_ids]):
-        if source.backing is None:
-            citations.append((source.number, source))
-        else:
-            by_claim[source.backing].append(source)
-    citations.sort(key=lambda citation: citation[0])
-    return citations, by_claim
 
 
 def article_page_context(article: Article, *, preview: bool = False) -> dict[str, Any]:
@@ -231,11 +230,9 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
     statuses, claim_kinds, entity_kinds = map(_translated, (STATUSES, CLAIM_KINDS, ENTITY_KINDS))
     claims_in = _claims_in(article)
     claim_ids = [claim.pk for claim in claims_in]
-    citations, claim_sources = _sources_of(article, claim_ids)
-    entities_of = _entities_of(article, claims_in)
+    entities_of = _linked(article)
+    citations, claim_sources = entities_of.citations, entities_of.claim_sources
     article.event = entities_of.event
-    for claim in claims_in:
-        claim.speaker = entities_of.speakers.get(claim.pk)
     log = change_log(
         article,
         claim_ids=claim_ids,

@@ -31,10 +31,17 @@ _templates: dict[tuple, tuple[str, str, bool] | None] = {}
 _fixed: dict[tuple, str] = {}
 
 
-def reverse_fixed(view_name: str) -> str:
+def routing_state() -> tuple[str, str, str | None]:
+    """What a route's path depends on besides its arguments: the URLconf, the script prefix
+    and the language (context-local reads, the cost of a cached lookup)."""
+    return (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+
+
+def reverse_fixed(view_name: str, state: tuple | None = None) -> str:
     """``reverse(view_name)`` for a route without arguments (the site's navigation), kept
-    once reversed: its path only depends on the URLconf, the script prefix and the language."""
-    key = (view_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    once reversed: its path only depends on ``routing_state()``, which a caller reversing
+    several in the same request may pass, read once."""
+    key = (view_name, *(state or routing_state()))
     try:
         return _fixed[key]
     except KeyError:

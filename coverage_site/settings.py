@@ -95,9 +95,12 @@ def _postgresql_binding_options() -> dict:
 def _cache_config() -> dict:
     url = env.str("CACHE_URL", default="locmemcache://summit-coverage")
     try:
-        return environ.Env.cache_url_config(url)
+        config = environ.Env.cache_url_config(url)
     except (ImproperlyConfigured, ValueError, KeyError) as exc:
         _config_error(f"CACHE_URL {url!r} cannot be parsed ({exc}).")
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "coverage_site.redis_cache.RedisCache"  # one client per pool
+    return config
 
 
 DATABASES = {"default": _database_config()}

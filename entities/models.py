@@ -152,7 +152,11 @@ class Entity(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        entity = super().from_db(db, field_names, values)
+        return cls.loaded_from_db(super().from_db(db, field_names, values))
+
+    @staticmethod
+    def loaded_from_db(entity: Entity) -> Entity:
+        """What ``from_db`` adds to Django's (``coverage_site.rows`` calls it too)."""
         entity._loaded_slug = entity.__dict__.get("slug")  # what a rename redirects from
         return entity
 

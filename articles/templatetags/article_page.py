@@ -31,10 +31,17 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-def _day(value: dt.date) -> str:
-    """``value`` as the ``date`` filter's ``"j F Y"`` gives it (the month's name translated),
-    without the filter's per-call set-up: it cost more than the rest of a source's entry."""
-    return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
+def _day(value: dt.date, months: dict[int, str]) -> str:
+    """``value`` as the ``date`` filter's ``"j F Y"`` gives it, ``months`` being the months'
+    names translated (``_months()``), without the filter's per-call set-up: it cost more than
+    the rest of a source's entry."""
+    return f"{value.day} {months[value.month]} {value.year:04d}"
+
+
+def _months() -> dict[int, str]:
+    """The months' names in the current language, translated once per list rather than once
+    per date (each lazy name looks the language up again when formatted)."""
+    return {number: str(name) for number, name in MONTHS.items()}
 
 
 def _source_ref(item) -> str:
@@ -104,11 +111,11 @@ def claim_cards(claims: Iterable) -> SafeString:
     return mark_safe("".join(_claim_card(entry) for entry in claims))  # noqa: S308 (escaped)
 
 
-def _citation(entry) -> str:
+def _citation(entry, months: dict[int, str]) -> str:
     source, number = entry.source, _e(entry.number)
     details = f", {_e(source.publisher)}" if source.publisher else ""
     if source.published_on:
-        day = _day(source.published_on)
+        day = _day(source.published_on, months)
         details += f', <time datetime="{source.published_on.isoformat()}">{_e(day)}</time>'
     archived = (
         f'<a href="{_e(source.archived_url)}">Archived copy</a>.' if source.archived_url else ""
@@ -131,7 +138,8 @@ def _citation(entry) -> str:
 @register.filter
 def source_entries(citations: Iterable) -> SafeString:
     """The items of the numbered “Sources” list (``presenters.CitationEntry``)."""
-    return mark_safe("".join(_citation(entry) for entry in citations))  # noqa: S308 (escaped)
+    months = _months()
+    return mark_safe("".join(_citation(entry, months) for entry in citations))  # noqa: S308 (escaped)
 
 
 @register.filter

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import Context
 from django.template.defaultfilters import date as date_filter
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
@@ -17,7 +18,7 @@ from django.utils.timezone import template_localtime
 from articles.charts import charts_html, escape_html, figure_charts
 from articles.formatting import format_amount, format_target_date
 from articles.models import ARTICLE_ROUTE
-from coverage_site.fast_reverse import reverse_fixed, reverser
+from coverage_site.fast_reverse import reverse_fixed, reverser, routing_state
 
 register = template.Library()
 
@@ -47,11 +48,19 @@ def target_date(claim) -> str:
     return format_target_date(claim.figure_date, claim.figure_date_precision)
 
 
-@register.simple_tag
-def route(view_name: str) -> str:
+@register.simple_tag(takes_context=True)
+def route(context: Context, view_name: str) -> str:
     """``{% url view_name %}`` for a route without arguments, reversed once per process
-    (``base.html`` links ten of them on every page)."""
-    return reverse_fixed(view_name)
+    (``base.html`` links ten of them on every page); the routing state is read once per
+    rendering, not once per link."""
+    cache = context.render_context
+    state = cache.get(_ROUTING_STATE)
+    if state is None:
+        state = cache[_ROUTING_STATE] = routing_state()
+    return reverse_fixed(view_name, state)
+
+
+_ROUTING_STATE = object()  # the rendering's routing_state(), in its render context
 
 
 # includes/datetime.html's two formats: a machine-readable one and one for readers.
@@ -72,7 +81,7 @@ def time_element(value: dt.datetime) -> SafeString:
         return mark_safe('<time datetime=""></time>')  # noqa: S308 (no value in it)
     local = template_localtime(value)
     if isinstance(local, dt.datetime) and local.tzinfo is not None and _is_utc(local):
-        machine = f"{local.year:04d}-{local:%m-%dT%H:%M:%S}+0000"
+        machine = _machine_utc(local)
         reader = f"{local.day} {MONTHS[local.month]} {local.year:04d}, {local:%H:%M} UTC"
     else:
         machine, reader = date_filter(local, MACHINE_FORMAT), date_filter(local, READER_FORMAT)
@@ -91,6 +100,19 @@ def article_items(articles) -> SafeString:
         for article in articles
     )
     return mark_safe("".join(items))  # noqa: S308 (every value escaped)
+
+
+@register.filter(expects_localtime=True)
+def machine_time(value: dt.datetime) -> str:
+    """``value|date:'Y-m-d\\TH:i:sO'`` (the article's ``<meta>`` times), formatted directly
+    for a time in UTC, as ``time_element`` does, and by the ``date`` filter otherwise."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None and _is_utc(value):
+        return _machine_utc(value)
+    return date_filter(value, MACHINE_FORMAT)
+
+
+def _machine_utc(local: dt.datetime) -> str:
+    return f"{local.year:04d}-{local:%m-%dT%H:%M:%S}+0000"
 
 
 def _is_utc(value: dt.datetime) -> bool:

@@ -1,13 +1,22 @@
 """Every public page runs a fixed number of queries, however many claims and entities exist."""
 
+import re
 from http import HTTPStatus
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from articles.models import Claim
+from articles.models import Article, Claim
 from tests.content import build_summit
-from tests.factories import CitationFactory, CorrectionNoteFactory, SourceFactory
+from tests.factories import (
+    CitationFactory,
+    ClaimAppearanceFactory,
+    CorrectionNoteFactory,
+    PublishedArticleFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +26,9 @@ PAGES = {
     # The busiest event, then it with its counts; latest articles; the chart units' sizes,
     # then the figures charted; most-cited: the ranking, then the ten (articles/presenters.py).
     "home": (lambda c: "/", 7),
-    # The article, then its claims, their sources, their entities and the change-log check
-    # (see articles/presenters.py).
-    "article": (lambda c: c.article.get_absolute_url(), 5),
+    # The article, then its claims with their speakers, the sources and entities it links to
+    # and the change-log check (see articles/presenters.py).
+    "article": (lambda c: c.article.get_absolute_url(), 4),
     "claim": (lambda c: c.claims["investment"].get_absolute_url(), 5),
     # The entity (public, with the site's highest claim id), aliases, status counts,
     # relations, articles, one page of claims and its two prefetches (subjects,
@@ -107,7 +116,32 @@ def test_article_changed_after_publication_reads_each_history_once(
     content.article.save()
     for _ in range(changed):
         CorrectionNoteFactory(article=content.article)
-    with django_assert_num_queries(5 + 7):
+    with django_assert_num_queries(4 + 7):
         response = client.get(content.article.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
     assert "Corrected publisher" in response.content.decode()
+
+
+def test_article_page_sends_the_same_statements_for_every_article(client):
+    """Articles with five claims and with one send the very same SQL (only parameters
+    differ), so PostgreSQL prepares the page's statements once per connection instead of
+    parsing and planning each article's anew."""
+    summit = build_summit()
+    other = PublishedArticleFactory(body="A short one.[1]", event=summit.article.event)
+    CitationFactory(article=other, number=1)
+    ClaimAppearanceFactory(article=other)
+    # Published after it was written, as the summit's article was: no change to show.
+    Article.objects.filter(pk=other.pk).update(published_at=timezone.now())
+    statements = []
+    for article in (summit.article, other):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(article.get_absolute_url()).status_code == HTTPStatus.OK
+        statements.append([_without_values(query["sql"]) for query in captured])
+    assert statements[0] == statements[1]
+    assert len(statements[0]) == PAGES["article"][1]
+
+
+def _without_values(sql: str) -> str:
+    """``sql`` less the parameter values Django's capture writes into its copy of the
+    statement (quoted strings and numbers): what the database is sent."""
+    return re.sub(r"'[^']*'(::\w+)?|\b\d+\b", "?", sql)

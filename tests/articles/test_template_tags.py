@@ -41,3 +41,13 @@ def test_datetime_include_uses_the_tag(settings):
     value = dt.datetime(2025, 11, 1, 5, 29, 57, tzinfo=UTC)
     rendered = Template('{% include "includes/datetime.html" %}').render(Context({"value": value}))
     assert rendered == '<time datetime="2025-11-01T05:29:57+0000">1 November 2025, 05:29 UTC</time>'
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Seoul", "America/New_York"])
+@pytest.mark.parametrize("value", VALUES)
+def test_machine_time_writes_what_the_date_filter_wrote(zone, value):
+    """The article's ``<meta>`` times read as the ``date`` filter wrote them, in any zone."""
+    context = Context({"value": value})
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        expected = Template('{{ value|date:"Y-m-d\\TH:i:sO" }}').render(context)
+        assert Template("{% load coverage %}{{ value|machine_time }}").render(context) == expected

@@ -51,6 +51,17 @@ def test_defaults_start_without_any_variable(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_redis_cache_url_selects_the_client_reusing_backend(tmp_path):
+    """CACHE_URL=redis://… gets the Redis backend that keeps one client per server."""
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    result = _manage(
+        "shell", "-c", code, DATABASE_URL=database, CACHE_URL="redis://r.example:6379/1"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "coverage_site.redis_cache.RedisCache"
+
+
 def _database_options(database_url: str, **env: str) -> dict:
     """DATABASES["default"]["OPTIONS"] as settings build them from this environment."""
     code = "import json; from django.conf import settings; "

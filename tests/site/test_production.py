@@ -169,3 +169,25 @@ def test_the_app_is_warmed_up_before_workers_fork():
     assert "articles/article_detail.html" in names and "base.html" in names
     assert warm_up() == len(names)  # every template compiles
     assert get_resolver()._populated
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({}, (10000, 10, 10)), ({"GUNICORN_GC_THRESHOLD": "2000,5,5"}, (2000, 5, 5))],
+)
+def test_workers_collect_garbage_less_often_than_python_by_default(monkeypatch, env, expected):
+    """A worker forked by gunicorn collects garbage every 10,000 allocations, not 700: an
+    uncached page allocates tens of thousands of short-lived objects."""
+    import gc
+    import runpy
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    before = gc.get_threshold()
+    try:
+        config["pre_fork"](server=None, worker=None)
+        assert gc.get_threshold() == expected
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
