@@ -233,7 +233,7 @@ for _scope, _rate in API_THROTTLE_RATES.items():
         _config_error(f"API_THROTTLE_{_scope.upper()} {_rate!r} is not like 120/min.")
 REST_FRAMEWORK.update(
     {
-        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_RENDERER_CLASSES": ["coverage_site.rest.renderers.JSONRenderer"],
         "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
         "DEFAULT_PAGINATION_CLASS": "coverage_site.rest.pagination.PageNumberPagination",
         "DEFAULT_SCHEMA_CLASS": "coverage_site.rest.schema.AutoSchema",

@@ -11,12 +11,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from coverage_site.rest.pagination import CursorPagination
 from coverage_site.rest.query import StrictOrderingFilter
-from coverage_site.rest.renderers import CSVRenderer
+from coverage_site.rest.renderers import CSVRenderer, JSONRenderer
 from coverage_site.rest.viewsets import ApiViewSet
 from entities.models import Entity
 

@@ -7,13 +7,12 @@ from typing import ClassVar
 from django.db.models import QuerySet
 from rest_framework import viewsets
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .conditional import ConditionalMixin, revision
 from .pagination import CursorPagination
 from .query import Shape, check_known_params, parse_list
-from .renderers import CSVRenderer
+from .renderers import CSVRenderer, JSONRenderer
 
 
 class ApiViewSet(ConditionalMixin, viewsets.GenericViewSet):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 
 pytestmark = pytest.mark.django_db
 
@@ -63,4 +65,79 @@ def test_anonymous_clients_are_counted_once_with_the_anonymous_rate(anon, world,
     }
     for _ in range(3):
         assert anon.get("/api/v1/claims/").status_code == HTTPStatus.OK
+    assert anon.get("/api/v1/claims/").status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on real Redis, as in production; skipped without Redis outside CI."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Redis at {REDIS_URL} is required in CI (CI=true): {error}")
+        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {error}")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def redis_commands(monkeypatch) -> list[str]:
+    """The Redis commands sent, each a round trip (a pipeline would be one too)."""
+    import redis
+
+    sent: list[str] = []
+    execute = redis.Redis.execute_command
+
+    def counted(self, *args, **options):
+        sent.append(str(args[0]))
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    return sent
+
+
+def test_on_redis_a_request_is_checked_and_counted_in_one_round_trip(
+    anon, world, low_rates, redis_cache, redis_commands
+):
+    """Production's limit costs one Redis command per request and still refuses the fourth."""
+    assert anon.get("/api/v1/claims/").status_code == HTTPStatus.OK  # loads the script once
+    for _ in range(2):
+        redis_commands.clear()
+        assert anon.get("/api/v1/claims/").status_code == HTTPStatus.OK
+        assert len(redis_commands) == 1, redis_commands
+    response = anon.get("/api/v1/claims/")
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert anon.get("/api/v1/claims/", REMOTE_ADDR="10.0.0.9").status_code == HTTPStatus.OK
+
+
+def test_on_redis_the_window_slides_and_refusals_are_not_counted(
+    anon, world, low_rates, redis_cache, monkeypatch
+):
+    """As DRF counts: a refused request uses no allowance, and a request a minute old expires."""
+    import rest_framework.throttling
+
+    now = [1_000_000.0]
+    monkeypatch.setattr(rest_framework.throttling.SimpleRateThrottle, "timer", lambda _: now[0])
+    for step in (0, 20, 40):
+        now[0] = 1_000_000.0 + step
+        assert anon.get("/api/v1/claims/").status_code == HTTPStatus.OK
+    for _ in range(3):  # refused, and not counted
+        response = anon.get("/api/v1/claims/")
+        assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    # DRF's wait: the oldest request leaves the window in 20 s, shared by one free request.
+    assert response["Retry-After"] == "20"
+    now[0] = 1_000_060.0  # the first request has left the window: one more is allowed
+    assert anon.get("/api/v1/claims/").status_code == HTTPStatus.OK
     assert anon.get("/api/v1/claims/").status_code == HTTPStatus.TOO_MANY_REQUESTS
