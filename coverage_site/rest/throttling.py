@@ -43,7 +43,7 @@ if count == 0 then oldest = ARGV[1] end
 return {1, count + 1, oldest}
 """
 
-# Django's RedisCache makes a client object per call; one per cache backend is kept here.
+# One registered script (and so one client) per cache backend.
 _scripts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
