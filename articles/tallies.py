@@ -17,6 +17,7 @@ from django.db.models import Count, F, QuerySet
 
 from entities.models import EntityKind
 
+from .caching import content_changed
 from .models import (
     Article,
     ChartUnitTally,
@@ -70,6 +71,7 @@ def recount() -> None:
             )
         for statement in connection.ops.prepare_sql_script(RECOUNT):
             cursor.execute(statement)
+    content_changed()  # counts on cached pages may change
 
 
 def _sql(queryset: QuerySet) -> tuple[str, tuple]:
