@@ -43,7 +43,7 @@ CONTENT_MODELS = (
     # ``tallies.recount()``, which calls ``content_changed()`` itself.
     "articles.ChartUnitTally",
     "articles.EntityClaimTally",
-    "articles.EntityMentionTally",
+    "articles.EntityTally",
     "articles.EventArticleTally",
     "entities.Entity",
     "entities.EntityAlias",

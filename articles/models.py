@@ -829,20 +829,32 @@ class EntityClaimTally(models.Model):
         return f"{self.entity_id} {self.status}: {self.n}"
 
 
-class EntityMentionTally(models.Model):
-    """How many articles with status published (any time) mention an entity."""
+class EntityTally(models.Model):
+    """An entity's listed coverage as a whole: the listed claims involving it (any status;
+    the sum of its ``EntityClaimTally`` rows) and the articles with status published (any
+    time) mentioning it.
+
+    The home page's most-cited list walks these rows down the index on ``(claims, articles)``
+    and stops early (``tallies.most_cited``): a listed count is never below the published one,
+    so a bound read here tells when no entity further down can still make the list."""
 
     entity = models.OneToOneField(
         "entities.Entity", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    n = models.IntegerField(default=0)
+    claims = models.IntegerField(default=0)
+    articles = models.IntegerField(default=0)
 
     class Meta:
-        db_table = "articles_tally_entity_mentions"
+        db_table = "articles_tally_entities"
         ordering = ["entity"]
+        indexes = [
+            models.Index(
+                fields=["claims", "articles", "entity"], name="articles_tally_entities_rank"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.entity_id}: {self.n}"
+        return f"{self.entity_id}: {self.claims} claims, {self.articles} articles"
 
 
 class ChartUnitTally(models.Model):

@@ -1,6 +1,6 @@
 """Counts of published coverage read from the tallies the database keeps.
 
-The tally tables (``EntityClaimTally``, ``EntityMentionTally``, ``ChartUnitTally``,
+The tally tables (``EntityClaimTally``, ``EntityTally``, ``ChartUnitTally``,
 ``EventArticleTally``; triggers in migration 0010) count what is *listed*: claims with
 ``public_from`` set, articles with status published whatever their time. Each read here adds
 them up and subtracts what ``scheduled()`` holds back (listed, but not yet due: an index range
@@ -13,7 +13,7 @@ everything published: the counts' cost no longer grows with the site.
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from entities.models import EntityKind
 
@@ -23,13 +23,13 @@ from .models import (
     ChartUnitTally,
     Claim,
     EntityClaimTally,
-    EntityMentionTally,
+    EntityTally,
     EventArticleTally,
     chart_unit,
 )
 
-TALLIES = [EntityClaimTally, EntityMentionTally, ChartUnitTally, EventArticleTally]
-CLAIMS, MENTIONS, UNITS, EVENTS = (model._meta.db_table for model in TALLIES)
+TALLIES = [EntityClaimTally, EntityTally, ChartUnitTally, EventArticleTally]
+CLAIMS, ENTITIES, UNITS, EVENTS = (model._meta.db_table for model in TALLIES)
 
 # Migration 0010's backfill holds a frozen copy of these statements.
 RECOUNT = f"""
@@ -43,11 +43,15 @@ SELECT entity_id, status, COUNT(*) FROM (
     FROM articles_claim c JOIN articles_claim_subjects s ON s.claim_id = c.id
     WHERE c.public_from IS NOT NULL AND (c.speaker_id IS NULL OR s.entity_id <> c.speaker_id)
 ) involved GROUP BY entity_id, status;
-DELETE FROM {MENTIONS};
-INSERT INTO {MENTIONS} (entity_id, n)
-SELECT m.entity_id, COUNT(*)
-FROM articles_article_mentions m JOIN articles_article a ON a.id = m.article_id
-WHERE a.status = 'published' GROUP BY m.entity_id;
+DELETE FROM {ENTITIES};
+INSERT INTO {ENTITIES} (entity_id, claims, articles)
+SELECT entity_id, SUM(claims), SUM(articles) FROM (
+    SELECT entity_id, n AS claims, 0 AS articles FROM {CLAIMS}
+    UNION ALL
+    SELECT m.entity_id, 0, 1
+    FROM articles_article_mentions m JOIN articles_article a ON a.id = m.article_id
+    WHERE a.status = 'published'
+) counted GROUP BY entity_id;
 DELETE FROM {UNITS};
 INSERT INTO {UNITS} (unit, n)
 SELECT CASE WHEN equivalent_amount IS NOT NULL THEN equivalent_unit ELSE unit END, COUNT(*)
@@ -67,7 +71,7 @@ def recount() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"LOCK TABLE {CLAIMS}, {MENTIONS}, {UNITS}, {EVENTS} IN SHARE ROW EXCLUSIVE MODE"
+                f"LOCK TABLE {CLAIMS}, {ENTITIES}, {UNITS}, {EVENTS} IN SHARE ROW EXCLUSIVE MODE"
             )
         for statement in connection.ops.prepare_sql_script(RECOUNT):
             cursor.execute(statement)
@@ -119,33 +123,76 @@ def _scheduled_subjects(scheduled: QuerySet) -> tuple[str, tuple]:
     return sql, params
 
 
-MOST_CITED_SQL = """
-    SELECT e.id, COALESCE(c.n, 0) AS claims, COALESCE(a.n, 0) AS articles
-    FROM entities_entity e
-    LEFT JOIN ({claims}) c ON c.k = e.id
-    LEFT JOIN ({mentions}) a ON a.k = e.id
-    WHERE e.kind <> %s AND (c.n > 0 OR a.n > 0)
-    ORDER BY 2 DESC, 3 DESC, e.name{collation}, e.id
-    LIMIT %s
-"""
-
-
-def most_cited(limit: int) -> list[tuple[int, int, int]]:
-    """``(entity id, published claims, published articles mentioning it)`` of the ``limit``
-    non-events with the most claims, then articles, then by name (code point by code point,
-    as Python compares strings) and id; entities with neither are left out."""
-    claims, claim_params = _net(CLAIMS, "entity_id", _scheduled_involvement())
-    scheduled_mentions = (
-        Article.mentions.through.objects.filter(article__in=Article.objects.scheduled())
+def _scheduled_coverage(entity_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Entity id -> (claims, articles) that are listed but not yet due, for ``entity_ids``:
+    what ``most_cited`` takes off their tallies. One query."""
+    scheduled = Claim.objects.scheduled()
+    speakers = (
+        scheduled.filter(speaker__in=entity_ids).values(k=F("speaker")).annotate(n=Count("pk"))
+    )
+    subjects, subject_params = _scheduled_subjects(scheduled)
+    among = ", ".join(["%s"] * len(entity_ids))
+    subjects = f"SELECT k, n FROM ({subjects}) s WHERE k IN ({among})"
+    mentions = (
+        Article.mentions.through.objects.filter(
+            article__in=Article.objects.scheduled(), entity__in=entity_ids
+        )
         .values(k=F("entity"))
         .annotate(n=Count("article"))
     )
-    mentions, mention_params = _net(MENTIONS, "entity_id", [scheduled_mentions])
-    collation = ' COLLATE "C"' if connection.vendor == "postgresql" else ""  # SQLite's is binary
-    sql = MOST_CITED_SQL.format(claims=claims, mentions=mentions, collation=collation)
+    parts, params = [], []
+    for query, columns in (
+        (_sql(speakers), "p.n AS c, 0 AS a"),
+        ((subjects, (*subject_params, *entity_ids)), "p.n AS c, 0 AS a"),
+        (_sql(mentions), "0 AS c, p.n AS a"),
+    ):
+        sql, part_params = query
+        parts.append(f"SELECT p.k AS k, {columns} FROM ({sql}) p")
+        params += part_params
+    union = " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*claim_params, *mention_params, EntityKind.EVENT, limit])
-        return [tuple(row) for row in cursor.fetchall()]
+        cursor.execute(f"SELECT k, SUM(c), SUM(a) FROM ({union}) t GROUP BY k", params)
+        return {k: (int(c), int(a)) for k, c, a in cursor.fetchall()}
+
+
+def most_cited(limit: int, batch: int = 50) -> list[tuple[int, int, int]]:
+    """``(entity id, published claims, published articles mentioning it)`` of the ``limit``
+    non-events with the most claims, then articles, then by name (code point by code point,
+    as Python compares strings) and id; entities with neither are left out.
+
+    Walks ``EntityTally`` down its index, ``batch`` entities a round, by their *listed*
+    counts, and takes off what is scheduled for those only. A listed (claims, articles) is
+    never below the published one in either count, so once the last listed pair of a round
+    ranks strictly below the ``limit``-th published pair so far, no entity further down
+    can beat or tie it: the walk stops. Usually after one round, whatever the site's size
+    (a GROUP BY over every entity's tallies grew with the number of entities)."""
+    walk = (
+        EntityTally.objects.filter(Q(claims__gt=0) | Q(articles__gt=0))
+        .exclude(entity__kind=EntityKind.EVENT)
+        .order_by("-claims", "-articles", "-entity_id")
+        .values_list("entity_id", "claims", "articles", "entity__name")
+    )
+    ranked: list[tuple[int, int, str, int]] = []  # (-claims, -articles, name, id)
+    while True:
+        rows = list(walk[:batch])
+        held_back = _scheduled_coverage([row[0] for row in rows]) if rows else {}
+        for pk, claims, articles, name in rows:
+            minus_claims, minus_articles = held_back.get(pk, (0, 0))
+            claims, articles = claims - minus_claims, articles - minus_articles
+            if claims > 0 or articles > 0:
+                ranked.append((-claims, -articles, name, pk))
+        ranked = sorted(ranked)[:limit]
+        if len(rows) < batch:
+            break
+        pk, claims, articles, _ = rows[-1]
+        if len(ranked) == limit and (claims, articles) < (-ranked[-1][0], -ranked[-1][1]):
+            break
+        walk = walk.filter(
+            Q(claims__lt=claims)
+            | Q(claims=claims, articles__lt=articles)
+            | Q(claims=claims, articles=articles, entity_id__lt=pk)
+        )
+    return [(pk, -claims, -articles) for claims, articles, _, pk in ranked]
 
 
 def published_status_counts(entity) -> dict[str, int]:

@@ -1,7 +1,9 @@
 """Tallies of listed coverage, kept by database triggers, for the home and entity pages.
 
 Four tables (``articles.models.EntityClaimTally`` and the others) count what is *listed*:
-claims with ``public_from`` set, articles with status published whatever their time. Readers
+claims with ``public_from`` set, articles with status published whatever their time. Per
+entity, ``EntityClaimTally`` counts claims by verification status and ``EntityTally`` its
+claims as a whole and the articles mentioning it (indexed for the home page's ranking). Readers
 see what is listed and due; the reads (``articles/tallies.py``) subtract the few listed rows
 whose time has not come (an index range), so a scheduled article's coverage appears on time
 with no job to run, and no count grows with the site.
@@ -36,20 +38,26 @@ from django.db import migrations, models
 import django.db.models.deletion
 
 CLAIMS = "articles_tally_entity_claims"
-MENTIONS = "articles_tally_entity_mentions"
+ENTITIES = "articles_tally_entities"
 UNITS = "articles_tally_chart_units"
 EVENTS = "articles_tally_event_articles"
 
 UPSERT = {
     CLAIMS: "ON CONFLICT (entity_id, status) DO UPDATE SET n = {t}.n + excluded.n",
-    MENTIONS: "ON CONFLICT (entity_id) DO UPDATE SET n = {t}.n + excluded.n",
+    # An entity's claims and its articles are added to it apart.
+    (ENTITIES, "claims"): (
+        "ON CONFLICT (entity_id) DO UPDATE SET claims = {t}.claims + excluded.claims"
+    ),
+    (ENTITIES, "articles"): (
+        "ON CONFLICT (entity_id) DO UPDATE SET articles = {t}.articles + excluded.articles"
+    ),
     UNITS: "ON CONFLICT (unit) DO UPDATE SET n = {t}.n + excluded.n",
     EVENTS: "ON CONFLICT (event_id) DO UPDATE SET n = {t}.n + excluded.n",
 }
 
 
-def _upsert(table: str) -> str:
-    return UPSERT[table].format(t=table)
+def _upsert(table: str, column: str = "") -> str:
+    return UPSERT[(table, column) if column else table].format(t=table)
 
 
 CHART_UNIT = "CASE WHEN {r}.equivalent_amount IS NOT NULL THEN {r}.equivalent_unit ELSE {r}.unit END"
@@ -91,11 +99,20 @@ BEGIN
         SELECT s.entity_id, d.status, d.sign
         FROM delta d JOIN articles_claim_subjects s ON s.claim_id = d.id
         WHERE s.entity_id IS DISTINCT FROM d.speaker_id
+    ),
+    counted AS (
+        SELECT entity_id, status, SUM(sign) AS n FROM involved
+        GROUP BY entity_id, status HAVING SUM(sign) <> 0
+    ),
+    by_status AS (
+        INSERT INTO {claims} (entity_id, status, n)
+        SELECT entity_id, status, n FROM counted ORDER BY entity_id, status
+        {upsert_claims}
     )
-    INSERT INTO {claims} (entity_id, status, n)
-    SELECT entity_id, status, SUM(sign) FROM involved
-    GROUP BY entity_id, status HAVING SUM(sign) <> 0 ORDER BY entity_id, status
-    {upsert_claims};
+    INSERT INTO {entities} (entity_id, claims, articles)
+    SELECT entity_id, SUM(n), 0 FROM counted
+    GROUP BY 1 HAVING SUM(n) <> 0 ORDER BY 1
+    {upsert_entity_claims};
     WITH delta AS ({delta})
     INSERT INTO {units} (unit, n)
     SELECT {unit}, SUM(d.sign) FROM delta d WHERE d.amount IS NOT NULL
@@ -124,13 +141,22 @@ LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM articles_claim
     WHERE id IN (SELECT claim_id FROM ({delta}) d) ORDER BY id FOR SHARE;
-    WITH delta AS ({delta})
-    INSERT INTO {claims} (entity_id, status, n)
-    SELECT d.entity_id, c.status, SUM(d.sign)
-    FROM delta d JOIN articles_claim c ON c.id = d.claim_id
-    WHERE c.public_from IS NOT NULL AND d.entity_id IS DISTINCT FROM c.speaker_id
-    GROUP BY 1, 2 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2
-    {upsert_claims};
+    WITH delta AS ({delta}),
+    counted AS (
+        SELECT d.entity_id, c.status, SUM(d.sign) AS n
+        FROM delta d JOIN articles_claim c ON c.id = d.claim_id
+        WHERE c.public_from IS NOT NULL AND d.entity_id IS DISTINCT FROM c.speaker_id
+        GROUP BY 1, 2 HAVING SUM(d.sign) <> 0
+    ),
+    by_status AS (
+        INSERT INTO {claims} (entity_id, status, n)
+        SELECT entity_id, status, n FROM counted ORDER BY 1, 2
+        {upsert_claims}
+    )
+    INSERT INTO {entities} (entity_id, claims, articles)
+    SELECT entity_id, SUM(n), 0 FROM counted
+    GROUP BY 1 HAVING SUM(n) <> 0 ORDER BY 1
+    {upsert_entity_claims};
     RETURN NULL;
 END
 $$;
@@ -147,12 +173,12 @@ BEGIN
     PERFORM 1 FROM articles_article
     WHERE id IN (SELECT article_id FROM ({delta}) d) ORDER BY id FOR SHARE;
     WITH delta AS ({delta})
-    INSERT INTO {mentions} (entity_id, n)
-    SELECT d.entity_id, SUM(d.sign)
+    INSERT INTO {entities} (entity_id, claims, articles)
+    SELECT d.entity_id, 0, SUM(d.sign)
     FROM delta d JOIN articles_article a ON a.id = d.article_id
     WHERE a.status = 'published'
     GROUP BY 1 HAVING SUM(d.sign) <> 0 ORDER BY 1
-    {upsert_mentions};
+    {upsert_entity_articles};
     RETURN NULL;
 END
 $$;
@@ -181,11 +207,11 @@ BEGIN
     GROUP BY 1 HAVING SUM(sign) <> 0 ORDER BY 1
     {upsert_events};
     WITH delta AS ({delta})
-    INSERT INTO {mentions} (entity_id, n)
-    SELECT m.entity_id, SUM(d.sign)
+    INSERT INTO {entities} (entity_id, claims, articles)
+    SELECT m.entity_id, 0, SUM(d.sign)
     FROM delta d JOIN articles_article_mentions m ON m.article_id = d.id
     GROUP BY 1 HAVING SUM(d.sign) <> 0 ORDER BY 1
-    {upsert_mentions};
+    {upsert_entity_articles};
     RETURN NULL;
 END
 $$;
@@ -208,11 +234,12 @@ REFERENCING = {
 def _postgresql_create() -> list[str]:
     names = {
         "claims": CLAIMS,
-        "mentions": MENTIONS,
+        "entities": ENTITIES,
         "units": UNITS,
         "events": EVENTS,
         "upsert_claims": _upsert(CLAIMS),
-        "upsert_mentions": _upsert(MENTIONS),
+        "upsert_entity_claims": _upsert(ENTITIES, "claims"),
+        "upsert_entity_articles": _upsert(ENTITIES, "articles"),
         "upsert_units": _upsert(UNITS),
         "upsert_events": _upsert(EVENTS),
         "unit": CHART_UNIT.format(r="d"),
@@ -244,6 +271,8 @@ def _postgresql_drop() -> list[str]:
 # ON CONFLICT after it.
 
 def _prune(table: str) -> str:
+    if table == ENTITIES:
+        return f"DELETE FROM {table} WHERE claims <= 0 AND articles <= 0;"
     return f"DELETE FROM {table} WHERE n <= 0;"
 
 
@@ -257,6 +286,14 @@ def _sqlite_claim(r: str, sign: int) -> str:
             WHERE claim_id = {r}.id AND entity_id IS NOT {r}.speaker_id
         ) WHERE {r}.public_from IS NOT NULL
         {_upsert(CLAIMS)};
+        INSERT INTO {ENTITIES} (entity_id, claims, articles)
+        SELECT entity_id, {sign}, 0 FROM (
+            SELECT {r}.speaker_id AS entity_id WHERE {r}.speaker_id IS NOT NULL
+            UNION ALL
+            SELECT entity_id FROM articles_claim_subjects
+            WHERE claim_id = {r}.id AND entity_id IS NOT {r}.speaker_id
+        ) WHERE {r}.public_from IS NOT NULL
+        {_upsert(ENTITIES, "claims")};
         INSERT INTO {UNITS} (unit, n)
         SELECT {CHART_UNIT.format(r=r)}, {sign}
         WHERE {r}.public_from IS NOT NULL AND {r}.amount IS NOT NULL
@@ -269,15 +306,20 @@ def _sqlite_subject(r: str, sign: int) -> str:
         SELECT {r}.entity_id, c.status, {sign} FROM articles_claim c
         WHERE c.id = {r}.claim_id AND c.public_from IS NOT NULL
             AND {r}.entity_id IS NOT c.speaker_id
-        {_upsert(CLAIMS)};"""
+        {_upsert(CLAIMS)};
+        INSERT INTO {ENTITIES} (entity_id, claims, articles)
+        SELECT {r}.entity_id, {sign}, 0 FROM articles_claim c
+        WHERE c.id = {r}.claim_id AND c.public_from IS NOT NULL
+            AND {r}.entity_id IS NOT c.speaker_id
+        {_upsert(ENTITIES, "claims")};"""
 
 
 def _sqlite_mention(r: str, sign: int) -> str:
     return f"""
-        INSERT INTO {MENTIONS} (entity_id, n)
-        SELECT {r}.entity_id, {sign} FROM articles_article a
+        INSERT INTO {ENTITIES} (entity_id, claims, articles)
+        SELECT {r}.entity_id, 0, {sign} FROM articles_article a
         WHERE a.id = {r}.article_id AND a.status = 'published'
-        {_upsert(MENTIONS)};"""
+        {_upsert(ENTITIES, "articles")};"""
 
 
 def _sqlite_article(r: str, sign: int) -> str:
@@ -285,10 +327,10 @@ def _sqlite_article(r: str, sign: int) -> str:
         INSERT INTO {EVENTS} (event_id, n)
         SELECT {r}.event_id, {sign} WHERE {r}.status = 'published' AND {r}.event_id IS NOT NULL
         {_upsert(EVENTS)};
-        INSERT INTO {MENTIONS} (entity_id, n)
-        SELECT entity_id, {sign} FROM articles_article_mentions
+        INSERT INTO {ENTITIES} (entity_id, claims, articles)
+        SELECT entity_id, 0, {sign} FROM articles_article_mentions
         WHERE article_id = {r}.id AND {r}.status = 'published'
-        {_upsert(MENTIONS)};"""
+        {_upsert(ENTITIES, "articles")};"""
 
 
 def _sqlite_changed(counted: str) -> str:
@@ -296,10 +338,10 @@ def _sqlite_changed(counted: str) -> str:
 
 
 SQLITE_PRUNE = {
-    "articles_claim": _prune(CLAIMS) + _prune(UNITS),
-    "articles_claim_subjects": _prune(CLAIMS),
-    "articles_article_mentions": _prune(MENTIONS),
-    "articles_article": _prune(EVENTS) + _prune(MENTIONS),
+    "articles_claim": _prune(CLAIMS) + _prune(ENTITIES) + _prune(UNITS),
+    "articles_claim_subjects": _prune(CLAIMS) + _prune(ENTITIES),
+    "articles_article_mentions": _prune(ENTITIES),
+    "articles_article": _prune(EVENTS) + _prune(ENTITIES),
 }
 SQLITE_ROWS = {
     "articles_claim": (_sqlite_claim, CLAIM_COUNTED),
@@ -339,11 +381,15 @@ SELECT entity_id, status, COUNT(*) FROM (
     FROM articles_claim c JOIN articles_claim_subjects s ON s.claim_id = c.id
     WHERE c.public_from IS NOT NULL AND (c.speaker_id IS NULL OR s.entity_id <> c.speaker_id)
 ) involved GROUP BY entity_id, status;
-DELETE FROM {MENTIONS};
-INSERT INTO {MENTIONS} (entity_id, n)
-SELECT m.entity_id, COUNT(*)
-FROM articles_article_mentions m JOIN articles_article a ON a.id = m.article_id
-WHERE a.status = 'published' GROUP BY m.entity_id;
+DELETE FROM {ENTITIES};
+INSERT INTO {ENTITIES} (entity_id, claims, articles)
+SELECT entity_id, SUM(claims), SUM(articles) FROM (
+    SELECT entity_id, n AS claims, 0 AS articles FROM {CLAIMS}
+    UNION ALL
+    SELECT m.entity_id, 0, 1
+    FROM articles_article_mentions m JOIN articles_article a ON a.id = m.article_id
+    WHERE a.status = 'published'
+) counted GROUP BY entity_id;
 DELETE FROM {UNITS};
 INSERT INTO {UNITS} (unit, n)
 SELECT {CHART_UNIT.format(r="articles_claim")}, COUNT(*) FROM articles_claim
@@ -406,15 +452,17 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='EntityMentionTally',
+            name='EntityTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('n', models.IntegerField(default=0)),
+                ('claims', models.IntegerField(default=0)),
+                ('articles', models.IntegerField(default=0)),
                 ('entity', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.entity')),
             ],
             options={
-                'db_table': 'articles_tally_entity_mentions',
+                'db_table': 'articles_tally_entities',
                 'ordering': ['entity'],
+                'indexes': [models.Index(fields=['claims', 'articles', 'entity'], name='articles_tally_entities_rank')],
             },
         ),
         migrations.CreateModel(

@@ -23,13 +23,14 @@ from articles.models import (
     Claim,
     ClaimAppearance,
     EntityClaimTally,
-    EntityMentionTally,
+    EntityTally,
     EventArticleTally,
     VerificationStatus,
     chart_unit,
 )
 from articles.presenters import featured_event, most_cited_entities
 from articles.services import article_publish, article_transition
+from entities.models import Entity, EntityKind
 from tests.factories import (
     ArticleFactory,
     ClaimAppearanceFactory,
@@ -50,14 +51,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _counted_the_slow_way() -> dict[str, Counter]:
-    """What each tally should hold: listed claims per (entity, status) involving it, mentions
-    in articles with status published, listed figures per chart unit, published articles
-    per event."""
+    """What each tally should hold: listed claims per (entity, status) and per entity
+    involving it, mentions in articles with status published, listed figures per chart unit,
+    published articles per event."""
     claims: Counter = Counter()
+    entity_claims: Counter = Counter()
     for claim in Claim.objects.exclude(public_from=None).prefetch_related("subjects"):
         involved = {subject.pk for subject in claim.subjects.all()} | {claim.speaker_id}
         for entity in involved - {None}:
             claims[(entity, claim.status)] += 1
+            entity_claims[entity] += 1
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
     mentions = Counter(
         Article.mentions.through.objects.filter(article__in=published).values_list(
@@ -71,7 +74,13 @@ def _counted_the_slow_way() -> dict[str, Counter]:
         .values_list("u", flat=True)
     )
     events = Counter(published.exclude(event=None).values_list("event_id", flat=True))
-    return {"claims": claims, "mentions": mentions, "units": units, "events": events}
+    return {
+        "claims": claims,
+        "entity_claims": entity_claims,
+        "mentions": mentions,
+        "units": units,
+        "events": events,
+    }
 
 
 def _nonzero(rows) -> Counter:
@@ -82,7 +91,8 @@ def _nonzero(rows) -> Counter:
 def _tallied() -> dict[str, Counter]:
     return {
         "claims": _nonzero(EntityClaimTally.objects.values_list("entity_id", "status", "n")),
-        "mentions": _nonzero(EntityMentionTally.objects.values_list("entity_id", "n")),
+        "entity_claims": _nonzero(EntityTally.objects.values_list("entity_id", "claims")),
+        "mentions": _nonzero(EntityTally.objects.values_list("entity_id", "articles")),
         "units": _nonzero(ChartUnitTally.objects.values_list("unit", "n")),
         "events": _nonzero(EventArticleTally.objects.values_list("event_id", "n")),
     }
@@ -216,6 +226,66 @@ def test_a_scheduled_article_counts_exactly_when_its_time_comes():
         assert ranked == [("Chair", 1, 1)]
         assert Claim.objects.published_status_counts(speaker) == {"unverified": 1}
         assert tallies.published_unit_sizes() == {"GPU": 1}
+
+
+def _ranked_the_slow_way(limit: int) -> list[tuple[int, int, int]]:
+    """``tallies.most_cited``'s answer counted from the published rows, entity by entity."""
+    ranked = []
+    for entity in Entity.objects.exclude(kind=EntityKind.EVENT):
+        claims = Claim.objects.published().involving_by_ids(entity).count()
+        articles = Article.objects.published().filter(mentions=entity).count()
+        if claims or articles:
+            ranked.append((-claims, -articles, entity.name, entity.pk))
+    return [(pk, -claims, -articles) for claims, articles, _, pk in sorted(ranked)[:limit]]
+
+
+def test_the_most_cited_walk_stops_only_when_no_entity_below_can_make_the_list(
+    django_assert_num_queries,
+):
+    """The ranking walks the entities by their listed counts and corrects them for what is
+    scheduled: an entity whose coverage is mostly scheduled falls below entities it leads
+    on the tallies, ties (also across the walk's rounds) break on articles then name, and
+    the list is the same whatever the size of a round."""
+    now_article = PublishedArticleFactory()
+    later = PublishedArticleFactory(published_at=timezone.now() + dt.timedelta(hours=1))
+    star = PersonFactory(name="Star")  # 4 listed claims, 1 of them published
+    for _ in range(3):
+        _published_claim(later, speaker=star)
+    _published_claim(now_article, speaker=star)
+    beta, gamma, delta = (PersonFactory(name=name) for name in ("Beta", "Gamma", "Delta"))
+    for entity in (beta, gamma):  # tied on (2 claims, 0 articles): by name
+        _published_claim(now_article, speaker=entity, subjects=[entity])
+        _published_claim(now_article, subjects=[entity])
+    _published_claim(now_article, subjects=[delta])
+    now_article.mentions.add(delta, PersonFactory(name="Alpha"))  # Alpha: no claim
+    later.mentions.add(star, PersonFactory(name="Omega"))  # Omega: scheduled mention only
+    epsilon = PersonFactory(name="Epsilon")  # tied with Star on (1 claim, 0 articles)
+    _published_claim(now_article, speaker=epsilon)
+    _published_claim(now_article, speaker=EventFactory(name="Summit"))  # events left out
+    _published_claim(ArticleFactory(), speaker=PersonFactory(name="Drafted"))
+
+    assert _ranked_the_slow_way(7) == [
+        (beta.pk, 2, 0),
+        (gamma.pk, 2, 0),
+        (delta.pk, 1, 1),
+        (epsilon.pk, 1, 0),
+        (star.pk, 1, 0),  # first on the tallies: (4, 1) listed
+        (Entity.objects.get(name="Alpha").pk, 0, 1),
+    ]
+    for limit in range(1, 8):
+        expected = _ranked_the_slow_way(limit)
+        for batch in (1, 2, 3, 50):
+            assert tallies.most_cited(limit, batch=batch) == expected, (limit, batch)
+    with django_assert_num_queries(3):  # one round: the walk, the scheduled, the entities
+        assert [e.name for e in most_cited_entities(limit=5)] == [
+            "Beta",
+            "Gamma",
+            "Delta",
+            "Epsilon",
+            "Star",
+        ]
+    with mock.patch("django.utils.timezone.now", return_value=later.published_at):
+        assert tallies.most_cited(2, batch=1) == [(star.pk, 4, 1), (beta.pk, 2, 0)]
 
 
 def test_published_status_counts_agree_with_counting_the_entitys_claims():
