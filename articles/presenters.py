@@ -411,10 +411,11 @@ def most_cited_entities(limit: int = 10) -> list[Entity]:
     entities with neither.
 
     A claim involves an entity as its speaker or as a subject, each claim counting once per
-    entity. The counts are read from the tallies the database keeps (``tallies.most_cited``:
-    one query ranks, and only the top ``limit`` rows come back); GROUP BYs over every
-    published claim and mention took 107 ms with the full benchmark data, growing with the
-    site. Names are compared code point by code point, as Python compares strings.
+    entity. The counts are read from the tallies the database keeps (``tallies.most_cited``
+    walks the entities by their tallies and stops as soon as none further down can make the
+    list: usually two queries, whatever the site's size); GROUP BYs over every published
+    claim and mention took 107 ms with the full benchmark data, growing with the site. Names
+    are compared code point by code point, as Python compares strings.
     """
     ranked = most_cited(limit)
     # Counted entities are public by definition; asking ``public()`` keeps that the one rule.
