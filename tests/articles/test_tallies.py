@@ -276,7 +276,7 @@ def test_the_most_cited_walk_stops_only_when_no_entity_below_can_make_the_list(
         expected = _ranked_the_slow_way(limit)
         for batch in (1, 2, 3, 50):
             assert tallies.most_cited(limit, batch=batch) == expected, (limit, batch)
-    with django_assert_num_queries(3):  # one round: the walk, the scheduled, the entities
+    with django_assert_num_queries(2):  # one round of the walk, then the entities
         assert [e.name for e in most_cited_entities(limit=5)] == [
             "Beta",
             "Gamma",
