@@ -216,8 +216,13 @@ def published_status_counts(entity) -> dict[str, int]:
 
 def published_unit_sizes() -> dict[str, int]:
     """Chart unit -> how many published figures are charted in it."""
+    # The figures are told apart in the count, not the WHERE clause: given ``amount IS NOT
+    # NULL`` there, PostgreSQL also read the chart index's 38,000 figures of the full bench
+    # data (5 ms) to intersect them with the 1,100 scheduled claims (under 1 ms alone).
     scheduled = (
-        Claim.objects.scheduled().with_figures().values(k=chart_unit()).annotate(n=Count("pk"))
+        Claim.objects.scheduled()
+        .values(k=chart_unit())
+        .annotate(n=Count("pk", filter=Q(amount__isnull=False)))
     )
     sql, params = _net(UNITS, "unit", [scheduled])
     with connection.cursor() as cursor:
