@@ -39,6 +39,12 @@ CONTENT_MODELS = (
     "articles.ClaimSource",
     "articles.CorrectionNote",
     "articles.Source",
+    # Derived counts, written by database triggers (never by Django: no signal fires) and by
+    # ``tallies.recount()``, which calls ``content_changed()`` itself.
+    "articles.ChartUnitTally",
+    "articles.EntityClaimTally",
+    "articles.EntityTally",
+    "articles.EventArticleTally",
     "entities.Entity",
     "entities.EntityAlias",
     "entities.EntityRedirect",
