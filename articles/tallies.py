@@ -31,7 +31,7 @@ from .models import (
 TALLIES = [EntityClaimTally, EntityTally, ChartUnitTally, EventArticleTally]
 CLAIMS, ENTITIES, UNITS, EVENTS = (model._meta.db_table for model in TALLIES)
 
-# Migration 0010's backfill holds a frozen copy of these statements.
+# Migration 0011's backfill holds a frozen copy of these statements.
 RECOUNT = f"""
 DELETE FROM {CLAIMS};
 INSERT INTO {CLAIMS} (entity_id, status, n)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache
+
+from tests.tools import real_redis_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -68,24 +69,10 @@ def test_anonymous_clients_are_counted_once_with_the_anonymous_rate(anon, world,
     assert anon.get("/api/v1/claims/").status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
-
-
 @pytest.fixture
 def redis_cache(settings):
-    """The default cache on real Redis, as in production; skipped without Redis outside CI."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Redis at {REDIS_URL} is required in CI (CI=true): {error}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {error}")
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    """The default cache on real Redis, as in production (``tests.tools.real_redis_cache``)."""
+    real_redis_cache(settings)
     cache.clear()
     yield
     cache.clear()

@@ -6,7 +6,6 @@ when Redis is unreachable, except in CI (``CI=true``), where that is a failure.
 
 from __future__ import annotations
 
-import os
 import pickle
 from http import HTTPStatus
 
@@ -15,29 +14,14 @@ from django.core.cache import cache
 
 from articles import caching, services
 from tests.factories import ArticleFactory, CitationFactory
+from tests.tools import real_redis_cache
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
 @pytest.fixture
 def redis_client(settings):
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Redis at {REDIS_URL} is required in CI (CI=true): {error}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {error}")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "coverage_site.redis_cache.RedisCache",  # what CACHE_URL=redis:// selects
-            "LOCATION": REDIS_URL,
-        }
-    }
+    client = real_redis_cache(settings)
     cache.clear()
     yield client
     cache.clear()
