@@ -20,8 +20,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coverage_site.fast_reverse import reverse_one
+from coverage_site.fulltext import AmongIds, id_array
+from coverage_site.kept_queries import kept_list
 from coverage_site.rows import instances
-from entities.models import normalise_name
+from entities.models import Entity, normalise_name
 
 from .roles import may_see_unpublished
 from .source_urls import normalise_url
@@ -429,6 +431,35 @@ class ClaimQuerySet(models.QuerySet):
             ),
         ]
 
+    def listing_details(self, claims: list[Claim]) -> None:
+        """Sets on ``claims`` (loaded with ``select_related("speaker")`` another way) what
+        ``for_listing()``'s prefetches would: ``listed_subjects`` (by name) and
+        ``public_appearances`` (the newest article first), the entities and articles with
+        only the fields a card shows.
+
+        On PostgreSQL in two statements kept compiled (``kept_queries.kept_list``) with the
+        claims' ids as one array value, their rows made into instances by
+        ``coverage_site.rows``: the prefetches cost the search page some 4 ms of Python for
+        20 claims, ten times the database's work. Elsewhere, the prefetches themselves."""
+        if connection.vendor != "postgresql":
+            models.prefetch_related_objects(claims, *self.listing_prefetches())
+            return
+        ids = id_array(claim.pk for claim in claims)
+        subjects: dict[int, list] = {claim.pk: [] for claim in claims}
+        rows = kept_list("claims:listed-subjects", _listed_subjects, ids)
+        for entity, (claim_id,) in instances(Entity, LISTED_ENTITY_FIELDS, rows):
+            subjects[claim_id].append(entity)
+        appearances: dict[int, list] = {claim.pk: [] for claim in claims}
+        rows = kept_list("claims:public-appearances", _public_appearances, ids)
+        articles = instances(Article, ("id", "title", "slug"), [row[3:] for row in rows])
+        found = instances(ClaimAppearance, ("id", "claim_id", "article_id"), rows)
+        for (appearance, _), (article, _) in zip(found, articles, strict=True):
+            appearance.article = article
+            appearances[appearance.claim_id].append(appearance)
+        for claim in claims:
+            claim.listed_subjects = subjects[claim.pk]
+            claim.public_appearances = appearances[claim.pk]
+
     def with_figures(self) -> ClaimQuerySet:
         return self.filter(amount__isnull=False)
 
@@ -835,7 +866,7 @@ class EntityClaimTally(models.Model):
     as speaker or as a subject, a claim counting once per entity.
 
     The four tallies are derived data kept by database triggers (``articles/tallies.py``,
-    migration 0010) whatever writes the rows; never write them from Python except through
+    migration 0011) whatever writes the rows; never write them from Python except through
     ``tallies.recount()``. They count what is listed whatever the clock says; the reads
     subtract what is scheduled for later, so published counts stay right as time passes."""
 
@@ -918,3 +949,26 @@ class EventArticleTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.n}"
+
+
+# The fields of a claim's subjects that a claim card shows (``listing_details``).
+LISTED_ENTITY_FIELDS = ("id", "name", "slug", "kind", "wikidata_id")
+
+
+def _listed_subjects(ids: str) -> models.QuerySet:
+    """The subjects of the claims ``ids`` (an ``id_array``): the entity's fields, then the
+    claim's id; by name as ``Entity`` orders them."""
+    subjects = Claim.subjects.through.objects.filter(AmongIds(ids, "claim_id"))
+    columns = [f"entity__{name}" for name in LISTED_ENTITY_FIELDS]
+    return subjects.order_by("entity__name", "entity_id").values_list(*columns, "claim_id")
+
+
+def _public_appearances(ids: str) -> models.QuerySet:
+    """The appearances of the claims ``ids`` in published articles, newest article first:
+    the appearance's id, claim and article, then the article's id, title and slug."""
+    appearances = ClaimAppearance.objects.filter(
+        AmongIds(ids, "claim_id"), article__in=Article.objects.published()
+    )
+    return appearances.order_by("-article__published_at", "pk").values_list(
+        "id", "claim_id", "article_id", "article__id", "article__title", "article__slug"
+    )

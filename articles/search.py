@@ -13,7 +13,9 @@ Only what the caller may show is searched: the page passes ``Article.objects.pub
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,13 +28,15 @@ from coverage_site.fulltext import (
     Document,
     Terms,
     headline,
+    id_array,
     in_any_field,
     on_postgresql,
     safe_snippet,
     web_query,
 )
+from coverage_site.kept_queries import kept_list
 from entities.models import Entity
-from entities.search import search_entities
+from entities.search import matching_entities, search_entities
 
 from .models import Article, Claim
 
@@ -73,25 +77,49 @@ def search_articles(
     if not on_postgresql():
         fields = in_any_field("title", "standfirst", "body")
         return queryset.filter(Terms.parse(query).match(fields))
-    search = web_query(query)
-    results = queryset.alias(document=Document()).filter(document=search)
+    among = None
     if candidates:
-        likely = _likely_best(queryset, query, search, candidates)
-        results = results.filter(AmongIds(likely)) if likely else results.none()
+        likely = _likely_best(queryset, query, web_query(query), candidates)
+        if not likely:
+            return queryset.none()
+        among = id_array(likely)
+    return _ranked_articles(queryset, query, among, snippets=snippets)
+
+
+def _ranked_articles(
+    queryset: QuerySet, text: str, among: str | None, *, snippets: bool
+) -> QuerySet:
+    """The matches of ``text`` in ``queryset`` (among the ``id_array`` ``among``), ranked."""
+    search = web_query(text)
+    results = queryset.alias(document=Document()).filter(document=search)
+    if among is not None:
+        results = results.filter(AmongIds(among))
     results = results.annotate(
         head_rank=SearchRank(Document("search_head"), search),
         search_rank=SearchRank(Document(), search),
     ).order_by("-head_rank", "-search_rank", "-published_at", "pk")
     if snippets:
-        text = Concat("standfirst", Value("\n"), "body", output_field=TextField())
+        document = Concat("standfirst", Value("\n"), "body", output_field=TextField())
         results = results.annotate(
             title_headline=headline("title", search, whole=True),
-            text_headline=headline(text, search),
+            text_headline=headline(document, search),
         )
     return results
 
 
-def _likely_best(queryset: QuerySet, query: str, search, count: int) -> set[int]:
+def _listed(key: Hashable | None, build: Callable[..., QuerySet], *values) -> list:
+    """``list(build(*values))``, kept compiled under ``key`` (``kept_list``) unless None."""
+    return kept_list(key, build, *values) if key else list(build(*values))
+
+
+def _words(query: str) -> list[str]:
+    """The words and phrases ``query`` asks for, without quotes."""
+    return [term.replace('"', " ") for term in Terms.parse(query).include]
+
+
+def _likely_best(
+    queryset: QuerySet, query: str, search, count: int, *, kept: bool = False
+) -> set[int]:
     """Up to ``2 * count`` article ids to rank: the ``count`` best by headline and standfirst,
     and the ``count`` newest matching anywhere.
 
@@ -100,65 +128,90 @@ def _likely_best(queryset: QuerySet, query: str, search, count: int) -> set[int]
     ``search_head`` document of the articles with any included word in their headline or
     standfirst (a headline match should beat a body-only one); the second is ``_newest``. An
     old article matching in its body only is left out when more than ``count`` newer ones
-    match: an approximation the search page accepts.
+    match: an approximation the search page accepts. ``kept``: ``queryset`` is the published
+    articles, and the statements are kept compiled (the search page).
     """
-    words = [term.replace('"', " ") for term in Terms.parse(query).include]
-    matches = queryset.order_by().alias(document=Document()).filter(document=search)
-    floor = (
-        Article.objects.filter(published_at__isnull=False)
-        .order_by("-published_at")
-        .values("published_at")[RECENT_ARTICLES : RECENT_ARTICLES + 1]
-    )
-    others = []
-    if words:
-        anywhere_in_head = web_query(" or ".join(f'"{word}"' for word in words))
-        best_head = (
-            queryset.order_by()
-            .alias(head=Document("search_head"))
-            .filter(head=anywhere_in_head)
-            .alias(head_rank=SearchRank(Document("search_head"), search))
-            .order_by("-head_rank", "-published_at")
-        )
-        others.append(best_head)
-    unindexed = (F("published_at") + timedelta(0)).desc()
+    words = _words(query)
+    any_word = " or ".join(f'"{word}"' for word in words)
     # A value, not a subquery: with a parameter the planner guesses a narrow range and reads
     # every document in it instead of walking newest first and stopping early.
-    floor = floor.first()
-    floor = floor["published_at"] if floor else None
-    return _newest(matches, "published_at", floor, unindexed, others, count, walk_on=True)
+    floor = _listed(kept and ("search:article-floor", count), _article_floor)
+    floor = floor[0] if floor else None
+
+    def walk(source: QuerySet, text: str, any_word: str, *floor: dt.datetime) -> QuerySet:
+        others = []
+        if words:
+            best_head = (
+                source.order_by()
+                .alias(head=Document("search_head"))
+                .filter(head=web_query(any_word))
+                .alias(head_rank=SearchRank(Document("search_head"), web_query(text)))
+                .order_by("-head_rank", "-published_at")
+            )
+            others.append(best_head)
+        matches = _matches(source, web_query(text))
+        return _walk(matches, "published_at", floor[0] if floor else None, others, count)
+
+    floor_values = [] if floor is None else [floor]
+    if kept:
+        key = ("search:article-walk", count, bool(words), floor is not None)
+        build = lambda *values: walk(Article.objects.published(), *values)  # noqa: E731
+        rows = kept_list(key, build, query, any_word, *floor_values)
+    else:
+        rows = list(walk(queryset, query, any_word, *floor_values))
+    unindexed = (F("published_at") + timedelta(0)).desc()
+    matches = _matches(queryset, search)
+    return _newest(rows, matches, "published_at", floor, unindexed, count, walk_on=True)
 
 
-def _newest(
-    matches: QuerySet,
-    field: str,
-    floor,
-    unindexed_order,
-    others: list[QuerySet],
-    count: int,
-    *,
-    walk_on: bool = False,
-) -> set:
-    """Ids of the ``count`` newest (greatest ``field``) of ``matches``, and of the first
-    ``count`` of each of ``others``.
+def _article_floor() -> QuerySet:
+    """The publication time ``RECENT_ARTICLES`` articles down (see ``_newest``)."""
+    return (
+        Article.objects.filter(published_at__isnull=False)
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)[RECENT_ARTICLES : RECENT_ARTICLES + 1]
+    )
 
-    Walking the ``field`` index newest first stops after ``count`` matches of a common word,
-    where the GIN index would read thousands of rows; but when few match, an unbounded walk
-    reads the whole table (the planner cannot tell a rare phrase or a typo from a common word).
-    So the first query walks only down to ``floor`` (the value some thousand rows down, or
-    ``None`` for no bound), with ``others`` alongside: usually the only query. When it finds
-    fewer than ``count``, a second one takes the newest matches through the GIN index
-    (ordering by ``unindexed_order``, an expression the ``field`` index cannot serve, keeps
-    the planner from walking). With ``walk_on``, if the walk found at least a quarter of
-    ``count``, the second query walks on below ``floor`` instead: the rest are likely near,
-    and a quoted phrase of common words costs the GIN index a recheck of every row holding
-    all the words (articles' documents are TOASTed: tens of milliseconds).
-    """
+
+def _matches(queryset: QuerySet, search) -> QuerySet:
+    return queryset.order_by().alias(document=Document()).filter(document=search)
+
+
+def _walk(matches: QuerySet, field: str, floor, others: list[QuerySet], count: int) -> QuerySet:
+    """``_newest``'s first query: ``pk`` and ``newest`` (true for the walk's rows)."""
     recent = matches.order_by(f"-{field}")
     if floor is not None:  # None: the table is small, walk it all
         recent = recent.filter(**{f"{field}__gte": floor})
     parts = [part.values("pk").annotate(newest=Value(False))[:count] for part in others]
     walk = recent.values("pk").annotate(newest=Value(True))[:count]
-    rows = list(walk.union(*parts, all=True)) if parts else list(walk)
+    return walk.union(*parts, all=True) if parts else walk
+
+
+def _newest(
+    rows: list[dict],
+    matches: QuerySet,
+    field: str,
+    floor,
+    unindexed_order,
+    count: int,
+    *,
+    walk_on: bool = False,
+) -> set:
+    """Ids of the ``count`` newest (greatest ``field``) of ``matches``, and of the first
+    ``count`` of each of other lists, given the ``rows`` of their ``_walk``.
+
+    Walking the ``field`` index newest first stops after ``count`` matches of a common word,
+    where the GIN index would read thousands of rows; but when few match, an unbounded walk
+    reads the whole table (the planner cannot tell a rare phrase or a typo from a common word).
+    So the first query (``_walk``) walks only down to ``floor`` (the value some thousand rows
+    down, or ``None`` for no bound), with the other lists alongside: usually the only query.
+    When it finds fewer than ``count``, a second one takes the newest matches through the GIN
+    index (ordering by ``unindexed_order``, an expression the ``field`` index cannot serve,
+    keeps the planner from walking). With ``walk_on``, if the walk found at least a quarter of
+    ``count``, the second query walks on below ``floor`` instead: the rest are likely near,
+    and a quoted phrase of common words costs the GIN index a recheck of every row holding
+    all the words (articles' documents are TOASTed: tens of milliseconds).
+    """
     found = {row["pk"] for row in rows}
     walked = sum(row["newest"] for row in rows)
     if walked < count and floor is not None:
@@ -189,11 +242,13 @@ def search_claims(
     """
     if not on_postgresql():
         return queryset.filter(Terms.parse(query).match(_in_claim))
-    search = web_query(query)
     if candidates:
-        results = _best_claims(queryset, query, search, candidates)
-    else:
-        results = queryset.alias(document=Document()).filter(document=search)
+        likely = _likely_claims(queryset, query, candidates)
+        if not likely:
+            return queryset.none()
+        return _best_claims(queryset, query, id_array(likely), ranked=ranked, snippets=snippets)
+    search = web_query(query)
+    results = queryset.alias(document=Document()).filter(document=search)
     if ranked:
         results = results.annotate(search_rank=SearchRank(Document(), search)).order_by(
             "-search_rank", "pk"
@@ -203,52 +258,127 @@ def search_claims(
     return results
 
 
-def _best_claims(queryset: QuerySet, query: str, search, count: int) -> QuerySet:
-    """The ``PER_TYPE`` best of ``queryset`` among the ``count`` newest matches of ``search``
-    (and the ``count`` newest with every word, for ``a or b``), as a query by primary key.
-
-    The candidates all match ``search`` already: matching them again would let the planner
-    read every match through the GIN index (it guesses a handful for several words, where
-    there may be thousands) instead of fetching a hundred rows by primary key. The best few
-    are picked in a subquery, so the caller's joins (speakers) are planned for those few:
-    for a hundred rows the planner hashed every entity.
-    """
-    matches = queryset.order_by().alias(document=Document()).filter(document=search)
-    floor = Claim.objects.order_by("-pk").values("pk")[RECENT_CLAIMS : RECENT_CLAIMS + 1]
-    others = []
-    words = [term.replace('"', " ") for term in Terms.parse(query).include]
+def _likely_claims(queryset: QuerySet, query: str, count: int, *, kept: bool = False) -> set:
+    """Ids of the ``count`` newest matches of ``query`` in ``queryset`` (and of the ``count``
+    newest with every word, for ``a or b``); ``kept`` as for ``_likely_best``."""
+    words = _words(query)
+    every_word = ""
     if len(words) > 1 and _OR.search(query):
-        # Not narrowed to ``queryset``: checking visibility claim by claim for every such
-        # match costs more than the few invisible ones, dropped below, save.
-        every_word = web_query(" ".join(f'"{word}"' for word in words))
-        with_all = Claim.objects.alias(document=Document()).filter(document=every_word)
-        others.append(with_all.filter(document=search).order_by("-pk"))
-    likely = _newest(matches, "pk", Coalesce(Subquery(floor), 0), -F("pk"), others, count)
-    if not likely:
-        return queryset.none()
-    best = queryset.filter(AmongIds(likely)).alias(rank=SearchRank(Document(), search))
-    return queryset.filter(pk__in=best.order_by("-rank", "pk").values("pk")[:PER_TYPE])
+        every_word = " ".join(f'"{word}"' for word in words)
+
+    def walk(source: QuerySet, text: str, every_word: str) -> QuerySet:
+        search = web_query(text)
+        others = []
+        if with_every_word:
+            # Not narrowed to ``queryset``: checking visibility claim by claim for every such
+            # match costs more than the few invisible ones, dropped below, save.
+            with_all = Claim.objects.alias(document=Document())
+            with_all = with_all.filter(document=web_query(every_word))
+            others.append(with_all.filter(document=search).order_by("-pk"))
+        return _walk(_matches(source, search), "pk", _claims_floor(), others, count)
+
+    with_every_word = bool(every_word)
+    if kept:
+        key = ("search:claim-walk", count, with_every_word)
+        build = lambda *values: walk(Claim.objects.published(), *values)  # noqa: E731
+        rows = kept_list(key, build, query, every_word)
+    else:
+        rows = list(walk(queryset, query, every_word))
+    matches = _matches(queryset, web_query(query))
+    return _newest(rows, matches, "pk", _claims_floor(), -F("pk"), count)
+
+
+def _claims_floor() -> Coalesce:
+    floor = Claim.objects.order_by("-pk").values("pk")[RECENT_CLAIMS : RECENT_CLAIMS + 1]
+    return Coalesce(Subquery(floor), 0)
+
+
+def _best_claims(
+    queryset: QuerySet, text: str, among: str, *, ranked: bool = True, snippets: bool = False
+) -> QuerySet:
+    """The ``PER_TYPE`` best of ``queryset`` among the candidates ``among`` (an ``id_array``
+    of matches of ``text``), as a query by primary key.
+
+    The candidates all match already: matching them again would let the planner read every
+    match through the GIN index (it guesses a handful for several words, where there may be
+    thousands) instead of fetching a hundred rows by primary key. The best few are picked in
+    a subquery, so the caller's joins (speakers) are planned for those few: for a hundred
+    rows the planner hashed every entity.
+    """
+    search = web_query(text)
+    best = queryset.filter(AmongIds(among)).alias(rank=SearchRank(Document(), search))
+    results = queryset.filter(pk__in=best.order_by("-rank", "pk").values("pk")[:PER_TYPE])
+    if ranked:
+        results = results.annotate(search_rank=SearchRank(Document(), search)).order_by(
+            "-search_rank", "pk"
+        )
+    if snippets:
+        results = results.annotate(text_headline=headline("text", search, whole=True))
+    return results
 
 
 def search_everything(query: str) -> SearchResults:
     """Up to ``PER_TYPE`` public results of each type for ``query`` (stripped, non-empty)."""
-    articles = search_articles(
-        Article.objects.published(), query, snippets=True, candidates=CANDIDATES
-    )
-    claims = search_claims(Claim.objects.published(), query, snippets=True, candidates=CANDIDATES)
-    entities = search_entities(Entity.objects.public(), query, snippets=True, candidates=CANDIDATES)
     if on_postgresql():
-        # The page shows the headline, the link and the snippets (computed by the database
-        # from the text): loading every body would be wasted.
-        articles = articles.only("title", "slug")
-    results = SearchResults(
-        query=query,
-        articles=list(articles[:PER_TYPE]),
-        claims=list(claims.for_listing()[:PER_TYPE]),
-        entities=list(entities[:PER_TYPE]),
-    )
+        results = _search_postgresql(query)
+    else:
+        results = SearchResults(
+            query=query,
+            articles=list(search_articles(Article.objects.published(), query)[:PER_TYPE]),
+            claims=list(search_claims(Claim.objects.published(), query).for_listing()[:PER_TYPE]),
+            entities=list(search_entities(Entity.objects.public(), query)[:PER_TYPE]),
+        )
     _add_snippets(results, Terms.parse(query))
     return results
+
+
+def _search_postgresql(query: str) -> SearchResults:
+    """``search_everything`` on PostgreSQL: the statements ``search_articles``,
+    ``search_claims`` and ``search_entities`` make with ``candidates``, each kept compiled
+    per connection (``kept_queries.kept_list``) and rerun with the texts made from ``query``
+    and the candidates' ids as values: building and compiling them was most of the page's
+    Python time. The claims' subjects and articles are read by ``listing_details``."""
+    results = SearchResults(query=query)
+    likely = _likely_best(
+        Article.objects.published(), query, web_query(query), CANDIDATES, kept=True
+    )
+    if likely:
+        results.articles = kept_list("search:articles", _page_articles, query, id_array(likely))
+    likely = _likely_claims(Claim.objects.published(), query, CANDIDATES, kept=True)
+    if likely:
+        results.claims = kept_list("search:claims", _page_claims, query, id_array(likely))
+        Claim.objects.listing_details(results.claims)
+    terms = Terms.parse(query)
+    fuzzy_text = " ".join(terms.include)
+    excluded = " or ".join(f'"{term}"' for term in terms.exclude)
+    shape = (bool(fuzzy_text), bool(excluded))
+
+    def entities(text: str, fuzzy_text: str, excluded: str) -> QuerySet:
+        found = matching_entities(
+            Entity.objects.public(),
+            text,
+            fuzzy_text,
+            excluded,
+            *shape,
+            snippets=True,
+            candidates=CANDIDATES,
+        )
+        return found[:PER_TYPE]
+
+    results.entities = kept_list(("search:entities", *shape), entities, query, fuzzy_text, excluded)
+    return results
+
+
+def _page_articles(text: str, among: str) -> QuerySet:
+    # The page shows the headline, the link and the snippets (computed by the database from
+    # the text): loading every body would be wasted.
+    found = _ranked_articles(Article.objects.published(), text, among, snippets=True)
+    return found.only("title", "slug")[:PER_TYPE]
+
+
+def _page_claims(text: str, among: str) -> QuerySet:
+    found = _best_claims(Claim.objects.published(), text, among, snippets=True)
+    return found.select_related("speaker")[:PER_TYPE]
 
 
 def _in_claim(term: str) -> Q:

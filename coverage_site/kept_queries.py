@@ -41,12 +41,16 @@ _VALUE, _CLOCK, _CONSTANT = range(3)
 _kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def kept_list(key: Hashable, build: Callable[..., QuerySet], *values: int | str) -> list:
+def kept_list(
+    key: Hashable, build: Callable[..., QuerySet], *values: int | str | dt.datetime
+) -> list:
     """``list(build(*values))``, the queryset compiled once per connection and ``key``.
 
     ``key`` names the shape: everything that decides the SQL apart from ``values`` (the
     caller's choice of query plan, a page's offsets, how many units). ``values`` are
-    integers or strings, each used as a query parameter as it is (an id, a slug)."""
+    integers, strings or aware datetimes, each used as a query parameter as it is (an id, a
+    slug, a bound read from the database); a datetime is only kept where the backend passes
+    it on as it is (PostgreSQL; SQLite is given text, so such a query is built every time)."""
     connection = connections[DEFAULT_DB_ALIAS]
     kept = _kept.setdefault(connection, {})
     try:
@@ -75,13 +79,17 @@ def _value(values: tuple, position: int, wrap: type | None) -> int | str:
     return values[position] if wrap is None else wrap(values[position])
 
 
-def _stand_in(position: int, value: int | str) -> int | str:
+def _stand_in(position: int, value: int | str | dt.datetime) -> int | str | dt.datetime:
     """A value of the same type that no real one equals."""
     if isinstance(value, int) and not isinstance(value, bool):
         return -1_000_003 - position
     if isinstance(value, str):
         return f"\x1fstand-in {position}"
-    raise TypeError(f"kept_list values are integers or strings, not {type(value).__name__}")
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return dt.datetime(1, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=position)
+    raise TypeError(
+        f"kept_list values are integers, strings or aware datetimes, not {type(value).__name__}"
+    )
 
 
 def _build(build: Callable[..., QuerySet], values: tuple) -> tuple | None:

@@ -34,25 +34,54 @@ def search_entities(
     terms = Terms.parse(query)
     if not on_postgresql():
         return queryset.filter(terms.match(_in_entity)).order_by("name", "pk")
-    search = web_query(query)
     fuzzy_text = " ".join(terms.include)
+    excluded = " or ".join(f'"{term}"' for term in terms.exclude)
+    return matching_entities(
+        queryset,
+        query,
+        fuzzy_text,
+        excluded,
+        fuzzy=bool(fuzzy_text),
+        excluding=bool(excluded),
+        snippets=snippets,
+        candidates=candidates,
+    )
+
+
+def matching_entities(
+    queryset: QuerySet,
+    text: str,
+    fuzzy_text: str,
+    excluded: str,
+    fuzzy: bool,
+    excluding: bool,
+    *,
+    snippets: bool = False,
+    candidates: int | None = None,
+) -> QuerySet:
+    """``search_entities`` on PostgreSQL, from the query ``text``, its included words
+    (``fuzzy_text``) and its excluded ones (``excluded``, web-search syntax).
+
+    Whether there are any (``fuzzy``, ``excluding``) is said apart: the SQL's shape follows
+    them and nothing else, so the search page keeps it compiled with the texts as values
+    (``kept_queries.kept_list``)."""
+    search = web_query(text)
     # Each branch can use its own index (GIN on the document, trigram GIN or, for the closest
     # few, GiST on the names), so the candidates are found without reading every entity.
     entities, aliases = Entity.objects.order_by(), EntityAlias.objects.order_by()
     found = entities.alias(document=Document()).filter(document=search).values("pk")
-    if fuzzy_text:
+    if fuzzy:
         similar = entities.filter(name__trigram_similar=fuzzy_text).values("pk")
         alias_similar = aliases.filter(name__trigram_similar=fuzzy_text).values("entity_id")
         if candidates:
             closest = TrigramDistance("name", fuzzy_text)
             similar = similar.order_by(closest)[:candidates]
             alias_similar = alias_similar.order_by(closest)[:candidates]
-        fuzzy = similar.union(alias_similar)
-        if terms.exclude:
-            excluded = web_query(" or ".join(f'"{term}"' for term in terms.exclude))
-            fuzzy = entities.filter(pk__in=fuzzy).alias(document=Document())
-            fuzzy = fuzzy.exclude(document=excluded).values("pk")
-        found = found.union(fuzzy)
+        fuzzy_found = similar.union(alias_similar)
+        if excluding:
+            fuzzy_found = entities.filter(pk__in=fuzzy_found).alias(document=Document())
+            fuzzy_found = fuzzy_found.exclude(document=web_query(excluded)).values("pk")
+        found = found.union(fuzzy_found)
     results = (
         queryset.filter(pk__in=found)
         .annotate(

@@ -16,6 +16,7 @@ from coverage_site.fulltext import web_query
 from entities.models import Entity
 from entities.search import search_entities
 from tests.factories import (
+    ArticleFactory,
     ClaimAppearanceFactory,
     ClaimFactory,
     EntityAliasFactory,
@@ -234,3 +235,66 @@ def test_search_page_query_count_does_not_grow_with_matches(db, django_assert_nu
     assert len(many.claims) == len(many.articles) == len(many.entities) == search.PER_TYPE
     with django_assert_num_queries(5):  # no candidates: no article or claim query after them
         assert search_everything("xyzzyplugh").total == 0
+
+
+def _search_page(client, query: str) -> str:
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+def _link(article: Article) -> str:
+    return f'href="{article.get_absolute_url()}"'
+
+
+def test_kept_search_queries_show_each_query_its_own_results(client, db, settings):
+    """The page's statements are kept compiled per connection: a second search of the same
+    shape (one word; then a phrase with an excluded word) still shows its own matches only."""
+    settings.PUBLIC_CACHE_SECONDS = 0
+    ulsan = PublishedArticleFactory(title="Ulsan plant opens", body="Batteries.")
+    busan = PublishedArticleFactory(title="Busan port expands", body="Cranes.")
+    ClaimAppearanceFactory(claim=ClaimFactory(text="Busan will add cranes."), article=busan)
+    for _ in range(2):
+        first, second = _search_page(client, "ulsan"), _search_page(client, "busan")
+        assert _link(ulsan) in first and _link(busan) not in first
+        assert _link(busan) in second and _link(ulsan) not in second
+        assert "will add cranes." in second and "No claim matches." in first
+        phrase = _search_page(client, '"port expands" -ulsan')
+        assert _link(busan) in phrase and _link(ulsan) not in phrase
+
+
+def test_kept_search_queries_read_the_clock_for_each_page(client, db, settings, monkeypatch):
+    """An article and its claim scheduled for later show on the search page once their time
+    comes, although the page's queries were kept compiled in between."""
+    settings.PUBLIC_CACHE_SECONDS = 0
+    PublishedArticleFactory(title="Ulsan plant opens")
+    later = timezone.now() + dt.timedelta(hours=2)
+    scheduled = PublishedArticleFactory(title="Ulsan plant doubles output", published_at=later)
+    ClaimAppearanceFactory(claim=ClaimFactory(text="Ulsan will double output."), article=scheduled)
+    before = _search_page(client, "ulsan")
+    assert _link(scheduled) not in before and "will double output." not in before
+
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(hours=3))
+    after = _search_page(client, "ulsan")
+    assert after.count(_link(scheduled)) == 2  # the article, and the claim card's "In" row
+    assert "will double output." in after
+
+
+def test_search_claim_cards_list_subjects_by_name_and_published_articles_only(client, db):
+    """A claim card on the search page names its subjects in alphabetical order and links the
+    published articles it appears in, newest first, never a draft."""
+    claim = ClaimFactory(text="Ulsan and Busan will share a grid.")
+    claim.subjects.add(EntityFactory(name="Zeta Power"), EntityFactory(name="Alpha Grid"))
+    old = PublishedArticleFactory(
+        title="Grid deal signed", published_at=timezone.now() - dt.timedelta(days=2)
+    )
+    new = PublishedArticleFactory(title="Grid deal explained")
+    draft = ArticleFactory(title="Grid deal draft")
+    for article in (old, new, draft):
+        ClaimAppearanceFactory(claim=claim, article=article)
+    page = _search_page(client, "grid share")
+    card = page.split('<li class="claim-card', 1)[1].split("</li>", 1)[0]
+    assert card.index("Alpha Grid") < card.index("Zeta Power")
+    assert card.index(new.title) < card.index(old.title)
+    assert draft.title not in card
