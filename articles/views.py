@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from coverage_site.fulltext import Terms
 from entities.structured_data import absolute_url
 
 from .filters import ClaimExplorerFilter, explorer_queryset
@@ -116,10 +117,17 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())
     context: dict = {"query": query, "results": None, "error": ""}
+    terms = Terms.parse(query)
     if len(query) > MAX_QUERY_LENGTH:
         context["error"] = (
             f"That search is {len(query)} characters long; please use at most "
             f"{MAX_QUERY_LENGTH}, a few words are enough."
+        )
+    elif terms.exclude and not terms.include:
+        # Only words to leave out match nearly every document: all of the site, unranked.
+        context["error"] = (
+            "Add a word or phrase to look for: a search with only words to leave out "
+            f"({query}) would list nearly everything."
         )
     elif query:
         context["results"] = search_everything(query)

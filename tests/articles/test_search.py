@@ -63,6 +63,20 @@ def test_overlong_query_is_refused_with_a_message(client, db):
     assert 'role="alert"' in html
 
 
+@pytest.mark.parametrize("query", ["-summit", '-"data centre"', "-summit -investment"])
+def test_a_search_of_only_words_to_leave_out_asks_for_a_word(client, summit, query):
+    """Only ``-words`` would list almost the whole site: the reader is asked for a word to
+    look for instead, and nothing is listed."""
+    response = client.get(URL, {"q": query})
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Add a word or phrase to look for" in html
+    assert 'role="alert"' in html
+    assert summit.article.get_absolute_url() not in html
+    with_a_word = client.get(URL, {"q": f"summit {query}"}).content.decode()
+    assert "Add a word or phrase to look for" not in with_a_word
+
+
 @pytest.mark.parametrize("query", ["'", '"', "%", "_", "(", "AND", "-", "!!!", "<script>"])
 def test_odd_input_never_errors(client, summit, query):
     """Quotes, wildcards and operators are searched for, never a 500."""
