@@ -35,7 +35,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
-    prefetch_related_objects,
 )
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -165,7 +164,7 @@ def _claims_page(entity_id: int, total: int, site_size: int, number: str | None)
             key, lambda pk: _listed_claims(pk, walking)[rows.start : rows.stop], entity_id
         )
         claim_model = apps.get_model("articles", "Claim")
-        prefetch_related_objects(claims, *claim_model.objects.listing_prefetches())
+        claim_model.objects.listing_details(claims)
     return Page(claims, numbered.number, numbered.paginator)
 
 
