@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from coverage_site.rest.filters import ChoicesFilter
+from coverage_site.rest.kept_page import KeptPage
 from coverage_site.rest.pagination import CursorPagination
 from coverage_site.rest.query import StrictOrderingFilter
 from coverage_site.rest.renderers import CSVRenderer, JSONRenderer
@@ -51,6 +54,18 @@ def _visible_appearances(view) -> Prefetch:
     return Prefetch("appearances", queryset=_appearances_in(articles))
 
 
+def _kept_filter(filter_: object) -> bool:
+    """Whether a filter's values are parameters of the query as they are, and only decide
+    their number of ``=`` comparisons: a choice among a column's values."""
+    return (
+        type(filter_) is ChoicesFilter
+        and filter_.method is None
+        and filter_.lookup_expr == "exact"
+        and not filter_.exclude
+        and not filter_.distinct
+    )
+
+
 class ClaimViewSet(ApiViewSet):
     """Checkable claims with their verdicts, figures, sources and where they appear."""
 
@@ -86,9 +101,42 @@ class ClaimViewSet(ApiViewSet):
             articles=Article.objects.visible_to(request.user) if plan.appearances else None,
             appearances=_appearances_in,
         )
-        page = self.paginate_queryset(reader.select(self.filter_queryset(self.visible())))
+        page = self.paginate_queryset(self._page_query(reader))
         self.last_modified = max((row["updated_at"] for row in page), default=None)
         return self.get_paginated_response(reader.build(page, self.get_serializer_context()))
+
+    def _page_query(self, reader: ClaimRows) -> QuerySet | KeptPage:
+        """The page's rows to read: for an anonymous reader filtering by choices only (the
+        status and kind of the claims, as most clients do), a :class:`KeptPage` whose query is
+        compiled once per shape and rerun with the chosen values; otherwise the queryset.
+
+        The filters are validated as ``DjangoFilterBackend`` does (the same 400s) and then
+        applied by the filterset's own filters, each to the values of its parameter."""
+        request = self.request
+        filters = self.filterset_class.base_filters
+        given = [name for name in request.query_params if name in filters]
+        if request.user.is_authenticated or not all(_kept_filter(filters[n]) for n in given):
+            return reader.select(self.filter_queryset(self.visible()))
+        filterset = DjangoFilterBackend().get_filterset(request, Claim.objects.all(), self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        chosen = filterset.form.cleaned_data
+        counts = tuple((name, len(values)) for name, values in chosen.items())
+        others = [backend for backend in self.filter_backends if backend is not DjangoFilterBackend]
+
+        def build(*values: str) -> QuerySet:
+            queryset, start = self.visible(), 0
+            for name, count in counts:
+                queryset = filterset.filters[name].filter(
+                    queryset, list(values[start : start + count])
+                )
+                start += count
+            for backend in others:
+                queryset = backend().filter_queryset(request, queryset, self)
+            return reader.select(queryset)
+
+        values = tuple(value for name, _ in counts for value in chosen[name])
+        return KeptPage(("claims page", "anonymous", self.shape, counts), build, values, Claim)
 
     @extend_schema(request=ClaimWriteSerializer, responses=ClaimSerializer)
     def partial_update(self, request, *args, **kwargs) -> Response:
