@@ -95,12 +95,13 @@ def _net(tally: str, key: str, pending: list, where: str = "") -> tuple[str, lis
 
 
 def _scheduled_involvement(entity=None) -> list[QuerySet]:
-    """The scheduled claims involving each entity (or only ``entity``), as ``k`` and ``n``
+    """The scheduled claims involving each entity (or only ``entity``: the few scheduled claims
+    tested one by one, not the entity's thousands looked up), as ``k`` and ``n``
     per entity, or per status when ``entity`` is given: the speaker, then the subjects
     other than the speaker."""
     scheduled = Claim.objects.scheduled()
     if entity is not None:
-        return [scheduled.involving_by_ids(entity).values(k=F("status")).annotate(n=Count("pk"))]
+        return [scheduled.involving(entity).values(k=F("status")).annotate(n=Count("pk"))]
     speakers = scheduled.exclude(speaker=None).values(k=F("speaker"))
     return [speakers.annotate(n=Count("pk")), _scheduled_subjects(scheduled)]
 
