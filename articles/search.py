@@ -249,13 +249,7 @@ def search_claims(
         return _best_claims(queryset, query, id_array(likely), ranked=ranked, snippets=snippets)
     search = web_query(query)
     results = queryset.alias(document=Document()).filter(document=search)
-    if ranked:
-        results = results.annotate(search_rank=SearchRank(Document(), search)).order_by(
-            "-search_rank", "pk"
-        )
-    if snippets:
-        results = results.annotate(text_headline=headline("text", search, whole=True))
-    return results
+    return _ranked_claims(results, search, ranked=ranked, snippets=snippets)
 
 
 def _likely_claims(queryset: QuerySet, query: str, count: int, *, kept: bool = False) -> set:
@@ -308,6 +302,12 @@ def _best_claims(
     search = web_query(text)
     best = queryset.filter(AmongIds(among)).alias(rank=SearchRank(Document(), search))
     results = queryset.filter(pk__in=best.order_by("-rank", "pk").values("pk")[:PER_TYPE])
+    return _ranked_claims(results, search, ranked=ranked, snippets=snippets)
+
+
+def _ranked_claims(results: QuerySet, search, *, ranked: bool, snippets: bool) -> QuerySet:
+    """``results`` best first (``search_rank``) if ``ranked``, with their whole text marked
+    (``text_headline``) if ``snippets``."""
     if ranked:
         results = results.annotate(search_rank=SearchRank(Document(), search)).order_by(
             "-search_rank", "pk"
