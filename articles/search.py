@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchRank
-from django.db.models import F, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
 from coverage_site.fulltext import (
@@ -79,21 +79,29 @@ def search_articles(
         return queryset.filter(Terms.parse(query).match(fields))
     among = None
     if candidates:
-        likely = _likely_best(queryset, query, web_query(query), candidates)
-        if not likely:
+        matching, unchecked = _likely_best(queryset, query, web_query(query), candidates)
+        if not matching and not unchecked:
             return queryset.none()
-        among = id_array(likely)
+        among = (id_array(matching), id_array(unchecked))
     return _ranked_articles(queryset, query, among, snippets=snippets)
 
 
 def _ranked_articles(
-    queryset: QuerySet, text: str, among: str | None, *, snippets: bool
+    queryset: QuerySet, text: str, among: tuple[str, str] | None, *, snippets: bool
 ) -> QuerySet:
-    """The matches of ``text`` in ``queryset`` (among the ``id_array`` ``among``), ranked."""
+    """The matches of ``text`` in ``queryset``, ranked: all of them, or only the candidates
+    ``among``, two ``id_array`` texts (see ``_likely_best``): ids known to match ``text``, and
+    ids to match against it here."""
     search = web_query(text)
-    results = queryset.alias(document=Document()).filter(document=search)
-    if among is not None:
-        results = results.filter(AmongIds(among))
+    results = queryset.alias(document=Document())
+    if among is None:
+        results = results.filter(document=search)
+    else:
+        matching, unchecked = among
+        # ``@@`` as the function it stands for: the planner cannot read the GIN index for it
+        # (all of a common word's matches) and fetches the candidates by id instead.
+        match = Func(Document(), search, function="ts_match_vq", output_field=BooleanField())
+        results = results.filter(AmongIds(matching) | (AmongIds(unchecked) & match))
     results = results.annotate(
         head_rank=SearchRank(Document("search_head"), search),
         search_rank=SearchRank(Document(), search),
@@ -119,9 +127,13 @@ def _words(query: str) -> list[str]:
 
 def _likely_best(
     queryset: QuerySet, query: str, search, count: int, *, kept: bool = False
-) -> set[int]:
+) -> tuple[set[int], set[int]]:
     """Up to ``2 * count`` article ids to rank: the ``count`` best by headline and standfirst,
-    and the ``count`` newest matching anywhere.
+    and the ``count`` newest matching anywhere; as two sets, the ids found by matching the
+    whole ``query`` and the others (``unchecked``), only known to have one of its words in
+    their headline or standfirst. The ranking query matches just those against the full
+    document again: each match reads and decompresses a TOASTed document, a few milliseconds
+    for the page's two hundred candidates.
 
     Ranking every match of a common word means reading thousands of full documents (TOASTed,
     with the body); these two ``LIMIT``-ed lists need neither. The first reads the small
@@ -161,7 +173,10 @@ def _likely_best(
         rows = list(walk(queryset, query, any_word, *floor_values))
     unindexed = (F("published_at") + timedelta(0)).desc()
     matches = _matches(queryset, search)
-    return _newest(rows, matches, "published_at", floor, unindexed, count, walk_on=True)
+    found = _newest(rows, matches, "published_at", floor, unindexed, count, walk_on=True)
+    unchecked = {row["pk"] for row in rows if not row["newest"]}
+    unchecked -= {row["pk"] for row in rows if row["newest"]}
+    return found - unchecked, unchecked
 
 
 def _article_floor() -> QuerySet:
@@ -339,11 +354,12 @@ def _search_postgresql(query: str) -> SearchResults:
     and the candidates' ids as values: building and compiling them was most of the page's
     Python time. The claims' subjects and articles are read by ``listing_details``."""
     results = SearchResults(query=query)
-    likely = _likely_best(
+    matching, unchecked = _likely_best(
         Article.objects.published(), query, web_query(query), CANDIDATES, kept=True
     )
-    if likely:
-        results.articles = kept_list("search:articles", _page_articles, query, id_array(likely))
+    if matching or unchecked:
+        among = (id_array(matching), id_array(unchecked))
+        results.articles = kept_list("search:articles", _page_articles, query, *among)
     likely = _likely_claims(Claim.objects.published(), query, CANDIDATES, kept=True)
     if likely:
         results.claims = kept_list("search:claims", _page_claims, query, id_array(likely))
@@ -369,9 +385,10 @@ def _search_postgresql(query: str) -> SearchResults:
     return results
 
 
-def _page_articles(text: str, among: str) -> QuerySet:
+def _page_articles(text: str, matching: str, unchecked: str) -> QuerySet:
     # The page shows the headline, the link and the snippets (computed by the database from
     # the text): loading every body would be wasted.
+    among = (matching, unchecked)
     found = _ranked_articles(Article.objects.published(), text, among, snippets=True)
     return found.only("title", "slug")[:PER_TYPE]
 

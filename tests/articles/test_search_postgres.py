@@ -158,6 +158,17 @@ def test_search_page_ranks_few_candidates_but_keeps_headlines_first(db):
     assert list(search_claims(Claim.objects.published(), "ulsan", candidates=2)) == [claim]
 
 
+def test_search_page_lists_headline_candidates_only_if_the_whole_query_matches(db):
+    """A headline with one of the words asked for makes an article a candidate, but it is
+    listed only when the whole query matches it (every word, none of the excluded ones)."""
+    PublishedArticleFactory(title="Ulsan port opens", body="Cranes arrive.")
+    both = PublishedArticleFactory(title="Ulsan chips", body="A semiconductor plant.")
+    PublishedArticleFactory(title="Ulsan fab", body="Semiconductor memory.")
+    query = "ulsan semiconductor -memory"
+    assert search_everything(query).articles == [both]
+    assert list(search_articles(Article.objects.published(), query, candidates=2)) == [both]
+
+
 def test_api_q_uses_the_same_search(client, db):
     """The API's ``q``: web-search syntax, typos for entities, best matches first."""
     _public(EntityFactory(name="SK hynix", slug="sk-hynix"))
@@ -189,8 +200,9 @@ def test_bounded_walk_still_finds_the_newest_matches(db, monkeypatch, newest_mat
     recent = [article(day, day <= newest_matching) for day in range(1, 6)]
     older = [article(day, True) for day in range(10, 16)]
     query = web_query("ulsan")
-    found = search._likely_best(Article.objects.published(), "ulsan", query, count)
-    assert found == {a.pk for a in (recent[:newest_matching] + older)[:count]}
+    matching, unchecked = search._likely_best(Article.objects.published(), "ulsan", query, count)
+    assert matching == {a.pk for a in (recent[:newest_matching] + older)[:count]}
+    assert unchecked == set()
     claims = [ClaimFactory(text=f"Ulsan {n}.") for n in range(3)]
     newer = [ClaimFactory(text="Busan.") for _ in range(2)]  # all the walk reaches
     for claim in claims + newer:
