@@ -690,6 +690,13 @@ class Claim(models.Model):
                 condition=Q(amount__isnull=False),
                 name="claim_figure_units",
             ),
+            # The importer's "same figure already on file" lookup (amount, unit, date): without
+            # it every import read all figures (122 ms a lookup at 100,000 claims).
+            models.Index(
+                fields=["amount", "unit", "figure_date"],
+                condition=Q(amount__isnull=False),
+                name="claim_same_figure",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
