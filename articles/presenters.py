@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,11 +223,14 @@ def _linked(article: Article) -> _Linked:
     return found
 
 
-def article_page_context(article: Article, *, preview: bool = False) -> dict[str, Any]:
+def article_page_context(
+    article: Article, *, preview: bool = False, moved: Sequence[object] | None = None
+) -> dict[str, Any]:
     """Everything ``articles/article_detail.html`` needs for ``article``.
 
     ``preview=True`` is the staff preview of an unpublished article: the template then marks
-    the page as a preview and keeps it out of search engines.
+    the page as a preview and keeps it out of search engines. ``moved``: the change log's
+    checks if they were read with the article (``changes.moved_columns``).
     """
     statuses, claim_kinds, entity_kinds = map(_translated, (STATUSES, CLAIM_KINDS, ENTITY_KINDS))
     claims_in = _claims_in(article)
@@ -239,6 +243,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
         claim_ids=claim_ids,
         source_ids={source.pk for _, source in citations}
         | {source.pk for sources in claim_sources.values() for source in sources},
+        moved=moved,
     )
 
     rendered = rendered_body(
