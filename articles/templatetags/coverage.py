@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import cache
 from typing import Any
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template import Context
 from django.template.defaultfilters import date as date_filter
-from django.templatetags.static import static
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -65,24 +61,6 @@ def route(context: Context, view_name: str) -> str:
 
 
 _ROUTING_STATE = object()  # the rendering's routing_state(), in its render context
-
-
-@register.simple_tag
-def static_file(path: str) -> str:
-    """``{% static path %}``, looked up once per process: the manifest storage's lookup and
-    URL joining cost about 30 µs a file, on every page (``base.html`` links two)."""
-    return _static_url(path)
-
-
-@cache
-def _static_url(path: str) -> str:
-    return static(path)
-
-
-@receiver(setting_changed)
-def _static_settings_changed(*, setting: str, **kwargs) -> None:
-    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFILES_DIRS"}:
-        _static_url.cache_clear()  # as Django resets its static files storage
 
 
 # includes/datetime.html's two formats: a machine-readable one and one for readers.
