@@ -6,9 +6,10 @@
 how many claims, citations or entities the article has.
 
 Building the page is kept cheap, as readers often get it uncached: three queries in the usual
-case (claims with their speakers; sources cited or backing claims with entities mentioned and
-claims' subjects; the change-log check; history is only read when something changed after
-publication, see ``changes.change_log``), each written out in SQL with the same text for every
+case with the article's own (the article with the change-log check, which the view reads in one
+statement; claims with their speakers; sources cited or backing claims with entities mentioned
+and claims' subjects; history is only read when something changed after publication, see
+``changes.change_log``), each written out in SQL with the same text for every
 article (PostgreSQL prepares them once per connection); links are the
 paths ``get_absolute_url`` gives, formatted from one ``reverse()`` per kind of page
 (``coverage_site/fast_reverse.py``); and the body's rendering is the stored one while it still
