@@ -698,10 +698,11 @@ class Claim(models.Model):
                 condition=Q(amount__isnull=False),
                 name="claim_figure_units",
             ),
-            # The importer's "same figure already on file" lookup (amount, unit, date): without
-            # it every import read all figures (122 ms a lookup at 100,000 claims).
+            # The importer's "same figure already on file" lookup (amount, unit, date), read
+            # from the index alone, ids in order: without it every import read all figures
+            # (122 ms a lookup at 100,000 claims).
             models.Index(
-                fields=["amount", "unit", "figure_date"],
+                fields=["amount", "unit", "figure_date", "id"],
                 condition=Q(amount__isnull=False),
                 name="claim_same_figure",
             ),

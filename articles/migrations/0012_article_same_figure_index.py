@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         # The importer's lookup of a figure already on file (articles/importer/store_claims.py).
         migrations.AddIndex(
             model_name='claim',
-            index=models.Index(condition=models.Q(('amount__isnull', False)), fields=['amount', 'unit', 'figure_date'], name='claim_same_figure'),
+            index=models.Index(condition=models.Q(('amount__isnull', False)), fields=['amount', 'unit', 'figure_date', 'id'], name='claim_same_figure'),
         ),
     ]
