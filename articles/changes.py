@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -216,15 +216,15 @@ class ChangeLog:
     last_text_edit: dt.datetime | None  # see ``last_text_edit``
 
 
-def _exists_sql(model: type[Model], column: str, among: str, *, after: bool) -> str:
+def _exists_sql(model: type[Model], column: str, among: str, *, after: str | None) -> str:
     """``EXISTS`` for rows of ``model`` whose ``column`` is among the values ``among`` (SQL
-    for an ``IN`` list) selects (and, with ``after``, whose ``history_date`` is later than one
-    more parameter)."""
+    for an ``IN`` list) selects (and, with ``after``, whose ``history_date`` is later than
+    that SQL's value)."""
     quote = connections[router.db_for_read(model)].ops.quote_name
     table, meta = quote(model._meta.db_table), model._meta
     sql = f"SELECT 1 FROM {table} WHERE {quote(meta.get_field(column).column)} IN ({among})"
     if after:
-        sql += f" AND {quote(meta.get_field('history_date').column)} > %s"
+        sql += f" AND {quote(meta.get_field('history_date').column)} > {after}"
     return f"EXISTS ({sql})"
 
 
@@ -239,23 +239,36 @@ def _select(model: type[Model], field: str, where: str, among: str) -> str:
     return f"SELECT {_column(model, field)} FROM {table} WHERE {_column(model, where)} IN ({among})"
 
 
+def _checks(pk: str, after: str | None) -> list[str]:
+    """``_moved``'s five checks, for the article whose id is the SQL ``pk`` and whose publish
+    time the SQL ``after`` (None: no publish time, every record counts)."""
+    claims = _select(ClaimAppearance, "claim", "article", pk)
+    sources = (
+        f"{_select(Citation, 'source', 'article', pk)} "
+        f"UNION {_select(ClaimSource, 'source', 'claim', claims)}"
+    )
+    return [
+        _exists_sql(CorrectionNote, "article", pk, after=None),
+        _exists_sql(_history(Claim).model, "id", claims, after=after),
+        _exists_sql(_history(Citation).model, "article", pk, after=after),
+        _exists_sql(_history(Source).model, "id", sources, after=after),
+        _exists_sql(_history(Article).model, "id", pk, after=after),
+    ]
+
+
 @cache
 def _moved_sql(dated: bool) -> str:
     """``_moved``'s statement, the same text for every article (one parameter per ``%s``, all
     the article's id except the publish times): PostgreSQL prepares it once per connection."""
-    claims = _select(ClaimAppearance, "claim", "article", "%s")
-    sources = (
-        f"{_select(Citation, 'source', 'article', '%s')} "
-        f"UNION {_select(ClaimSource, 'source', 'claim', claims)}"
-    )
-    checks = [
-        _exists_sql(CorrectionNote, "article", "%s", after=False),
-        _exists_sql(_history(Claim).model, "id", claims, after=dated),
-        _exists_sql(_history(Citation).model, "article", "%s", after=dated),
-        _exists_sql(_history(Source).model, "id", sources, after=dated),
-        _exists_sql(_history(Article).model, "id", "%s", after=dated),
-    ]
-    return f"SELECT {', '.join(checks)}"
+    return f"SELECT {', '.join(_checks('%s', '%s' if dated else None))}"
+
+
+@cache
+def moved_columns() -> tuple[str, ...]:
+    """``_moved``'s checks as columns of a statement reading a published article's row (from
+    ``articles_article`` by its own name, with its publish time), so the article page reads
+    them with the article, a round trip less; hand them to ``change_log`` as ``moved``."""
+    return tuple(_checks(_column(Article, "id"), _column(Article, "published_at")))
 
 
 def _moved(article: Article) -> tuple[bool, bool, bool, bool, bool]:
@@ -277,7 +290,11 @@ def _moved(article: Article) -> tuple[bool, bool, bool, bool, bool]:
 
 
 def change_log(
-    article: Article, *, claim_ids: Collection[int], source_ids: Collection[int]
+    article: Article,
+    *,
+    claim_ids: Collection[int],
+    source_ids: Collection[int],
+    moved: Sequence[object] | None = None,
 ) -> ChangeLog:
     """Every public change to ``article`` after it went public (oldest first), its corrections
     and its last text edit: one query when nothing changed.
@@ -287,9 +304,11 @@ def change_log(
     Every change counted is later than ``public_since``, itself never earlier than the publish
     time, so a history without such a record has no change to show and is not read; with
     nothing to show, the first publication is not looked up either. (With no publish time
-    every record counts, so nothing is missed.)
+    every record counts, so nothing is missed.) ``moved`` is that query's answer when it was
+    read with the article (``moved_columns``).
     """
-    has_corrections, claims, citations, sources, text = _moved(article)
+    flags = _moved(article) if moved is None else tuple(bool(flag) for flag in moved)
+    has_corrections, claims, citations, sources, text = flags
     corrections = list(article.corrections.all()) if has_corrections else []
     since = (
         public_since(article) if any((has_corrections, claims, citations, sources, text)) else None

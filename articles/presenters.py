@@ -6,9 +6,10 @@
 how many claims, citations or entities the article has.
 
 Building the page is kept cheap, as readers often get it uncached: three queries in the usual
-case (claims with their speakers; sources cited or backing claims with entities mentioned and
-claims' subjects; the change-log check; history is only read when something changed after
-publication, see ``changes.change_log``), each written out in SQL with the same text for every
+case with the article's own (the article with the change-log check, which the view reads in one
+statement; claims with their speakers; sources cited or backing claims with entities mentioned
+and claims' subjects; history is only read when something changed after publication, see
+``changes.change_log``), each written out in SQL with the same text for every
 article (PostgreSQL prepares them once per connection); links are the
 paths ``get_absolute_url`` gives, formatted from one ``reverse()`` per kind of page
 (``coverage_site/fast_reverse.py``); and the body's rendering is the stored one while it still
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,11 +224,14 @@ def _linked(article: Article) -> _Linked:
     return found
 
 
-def article_page_context(article: Article, *, preview: bool = False) -> dict[str, Any]:
+def article_page_context(
+    article: Article, *, preview: bool = False, moved: Sequence[object] | None = None
+) -> dict[str, Any]:
     """Everything ``articles/article_detail.html`` needs for ``article``.
 
     ``preview=True`` is the staff preview of an unpublished article: the template then marks
-    the page as a preview and keeps it out of search engines.
+    the page as a preview and keeps it out of search engines. ``moved``: the change log's
+    checks if they were read with the article (``changes.moved_columns``).
     """
     statuses, claim_kinds, entity_kinds = map(_translated, (STATUSES, CLAIM_KINDS, ENTITY_KINDS))
     claims_in = _claims_in(article)
@@ -239,6 +244,7 @@ def article_page_context(article: Article, *, preview: bool = False) -> dict[str
         claim_ids=claim_ids,
         source_ids={source.pk for _, source in citations}
         | {source.pk for sources in claim_sources.values() for source in sources},
+        moved=moved,
     )
 
     rendered = rendered_body(

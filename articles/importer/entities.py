@@ -18,7 +18,7 @@ from entities.models import EntityKind, normalise_name
 from .entity_rules import GENERIC, rule_mentions
 from .refs import EntityRef, Mention
 
-__all__ = ["EntityRef", "Mention", "Recogniser", "is_speaker_kind"]
+__all__ = ["EntityRef", "Mention", "Recogniser", "is_speaker_kind", "name_keys_in"]
 
 TOKEN = re.compile(r"[^\W_]+")
 # A name may span spaces, hyphens, dots, apostrophes and brackets, not clause punctuation.
@@ -40,6 +40,23 @@ def tokens_of(text: str) -> list[_Token]:
         for part in normalise_name(match.group()).split() or [""]:
             found.append(_Token(match.start(), match.end(), match.group(), part))
     return found
+
+
+def name_keys_in(texts: Iterable[str]) -> set[str]:
+    """The ``normalise_name`` form of every run of up to MAX_TOKENS tokens in ``texts``: the
+    keys of every name on file that the recogniser could find there."""
+    keys: set[str] = set()
+    for text in texts:
+        tokens = tokens_of(text)
+        for start in range(len(tokens)):
+            key = ""
+            for token in tokens[start : start + MAX_TOKENS]:
+                key = f"{key} {token.folded}" if key else token.folded
+                keys.add(key)
+                span = text[tokens[start].start : token.end]
+                if not span.isascii():  # folded whole, NFKC may join what tokens split
+                    keys.add(normalise_name(span))
+    return keys
 
 
 def _is_acronym(name: str) -> bool:

@@ -144,7 +144,9 @@ class _Import:
         )
 
     def execute(self) -> ImportResult:
-        recogniser = Recogniser(self.gazetteer, known=self.directory.names())
+        recogniser = Recogniser(
+            self.gazetteer, known=self.directory.names(block.text for block in self.report.blocks)
+        )
         year = (self.meta.published or timezone.localdate()).year
         analysis = analyse(self.report, recogniser, reference_year=year)
         self.result.warnings += analysis.warnings

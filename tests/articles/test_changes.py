@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from articles.changes import public_since
-from articles.models import ArticleStatus
+from articles.changes import moved_columns, public_since
+from articles.models import Article, ArticleStatus
 from articles.presenters import article_page_context
 from tests.factories import (
     ArticleFactory,
@@ -149,3 +149,28 @@ def test_saving_without_changing_the_text_sets_no_updated_time(client, summit):
     summit.article.save()
     html = client.get(summit.article.get_absolute_url()).content.decode()
     assert "Updated <time" not in html
+
+
+@pytest.mark.parametrize("change", ["none", "verdict", "correction", "headline", "source"])
+def test_checks_read_with_the_article_give_the_same_log(summit, change):
+    """The article page reads the change log's checks with the article; the log is the one
+    ``article_page_context`` builds when it runs them on their own."""
+    article = summit.article
+    if change == "verdict":
+        summit.claims["stargate"].status = "false"
+        summit.claims["stargate"].save()
+    elif change == "correction":
+        CorrectionNoteFactory(article=article)
+    elif change == "headline":
+        article.title = "A corrected headline"
+        article.save()
+    elif change == "source":
+        summit.source.publisher = "Corrected publisher"
+        summit.source.save()
+    read = Article.objects.published_with_slug(article.slug, extra=moved_columns())
+    together = article_page_context(read, moved=read.extra_values)
+    apart = article_page_context(Article.objects.published_with_slug(article.slug))
+    for key in ("changes", "corrections", "updated_at"):
+        assert together[key] == apart[key]
+    # A new headline is no listed change: it shows as the page's update time.
+    assert bool(together["changes"]) == (change in {"verdict", "correction", "source"})

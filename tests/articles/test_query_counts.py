@@ -26,9 +26,9 @@ PAGES = {
     # The busiest event, then it with its counts; latest articles; the chart units' sizes,
     # then the figures charted; most-cited: the ranking, then the ten (articles/presenters.py).
     "home": (lambda c: "/", 7),
-    # The article, then its claims with their speakers, the sources and entities it links to
-    # and the change-log check (see articles/presenters.py).
-    "article": (lambda c: c.article.get_absolute_url(), 4),
+    # The article with the change-log check, then its claims with their speakers, and the
+    # sources and entities it links to (see articles/presenters.py).
+    "article": (lambda c: c.article.get_absolute_url(), 3),
     "claim": (lambda c: c.claims["investment"].get_absolute_url(), 5),
     # The entity (public, with the site's highest claim id), aliases, status counts,
     # relations, articles, one page of claims and its two prefetches (subjects,
@@ -116,7 +116,7 @@ def test_article_changed_after_publication_reads_each_history_once(
     content.article.save()
     for _ in range(changed):
         CorrectionNoteFactory(article=content.article)
-    with django_assert_num_queries(4 + 7):
+    with django_assert_num_queries(3 + 7):
         response = client.get(content.article.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
     assert "Corrected publisher" in response.content.decode()
