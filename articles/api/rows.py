@@ -516,14 +516,15 @@ class ClaimRows:
         self,
         plan: ClaimPlan,
         appearances: Callable[[], QuerySet] | None = None,
-        reader: Hashable | None = None,
+        audience: Hashable | None = None,
     ):
         self.plan = plan
         # Builds the appearances in the articles the request may see, in the order shown;
         # called while the kept query is built, so the clock it reads is seen as the clock.
         self.appearances = appearances
-        # What decides the visible articles' SQL (who is asking), or None: not kept.
-        self.reader = reader
+        # Who is asking, when that alone decides the visible articles (their SQL), or None:
+        # then the appearances query is not kept.
+        self.audience = audience
 
     def select(self, claims: QuerySet) -> QuerySet:
         """``claims`` (filtered and ordered) as rows with the columns the plan reads."""
@@ -537,8 +538,8 @@ class ClaimRows:
         def build(among: str | list[int]) -> QuerySet:
             return _among(self.appearances(), among, "claim_id").values(*columns)
 
-        key = ("appearances", self.reader, *columns)
-        return _grouped(_rows(key, build, ids, kept=self.reader is not None))
+        key = ("appearances", self.audience, *columns)
+        return _grouped(_rows(key, build, ids, kept=self.audience is not None))
 
     def _many_to_many_rows(self, ids: list[int], relations: list[Related]) -> dict:
         """Subjects and sources in one query: the claims joined to both, ordered by claim, then

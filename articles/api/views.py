@@ -99,7 +99,7 @@ class ClaimViewSet(ApiViewSet):
             plan,
             appearances=lambda: _appearances_in(Article.objects.visible_to(request.user)),
             # Kept compiled for anonymous readers only, who all see the published articles.
-            reader=None if request.user.is_authenticated else "anonymous",
+            audience=None if request.user.is_authenticated else "anonymous",
         )
         page = self.paginate_queryset(self._page_query(reader))
         self.last_modified = max((row["updated_at"] for row in page), default=None)
