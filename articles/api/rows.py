@@ -5,10 +5,9 @@ A page of 50 claims with their sources is about 300 embedded items. Through mode
 per-field machinery, that cost about 30 ms per request at full size (in-process, best case);
 read as ``values()`` rows (the page; its subjects and sources together; its appearances: three
 queries), it is about 13 ms, most of it the database and the ORM building those queries.
-So the two related queries are compiled once per shape and page size
-(``coverage_site/rest/compiled.py``), and each plan's builder is a function generated once
-that is bound to the request (its origin, time zone and routes) once per request, rather than a
-getter per value looking those up.
+So the two related queries are kept compiled once per shape (``ClaimRows``), and each plan's
+builder is a function generated once that is bound to the request (its origin, time zone and
+routes) once per request, rather than a getter per value looking those up.
 
 What is shown is still decided by the serializers: the plan for a request is compiled from the
 shaped ``ClaimSerializer`` (``fields=``/``expand=``), its keys in its order, and every value
@@ -24,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -39,7 +38,8 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from coverage_site.fast_reverse import reverser, route_template, slug_pattern
-from coverage_site.rest.compiled import rows_by_ids, subquery_key
+from coverage_site.fulltext import AmongIds, id_array, on_postgresql
+from coverage_site.kept_queries import kept_list
 from coverage_site.rest.query import Shape
 from coverage_site.rest.serializers import (
     _PLAIN_PATH,
@@ -483,18 +483,48 @@ def _ordering(model: type[Model], prefix: str) -> list[str]:
     ]
 
 
+def _among(queryset: QuerySet, ids: str | list[int], column: str) -> QuerySet:
+    """``queryset``'s rows whose ``column`` is one of ``ids``: an ``id_array`` text (one
+    parameter, PostgreSQL) or a list (``__in``)."""
+    if isinstance(ids, str):
+        return queryset.filter(AmongIds(ids, column))
+    return queryset.filter(**{f"{column}__in": ids})
+
+
+def _rows(key: tuple, build: Callable[..., QuerySet], ids: list[int], kept: bool = True) -> list:
+    """``build(ids)``'s rows. On PostgreSQL the ids are one array value, so the SQL text is the
+    same for any number of them, and the queryset is kept compiled under ``key`` unless
+    ``kept`` is false; elsewhere it is built with the list and run as it is."""
+    if not on_postgresql():
+        return list(build(ids))
+    if not kept:
+        return list(build(id_array(ids)))
+    return kept_list(("claims api", *key), build, id_array(ids))
+
+
 class ClaimRows:
-    """Reads a page of claims as rows and builds the list's JSON-ready dicts."""
+    """Reads a page of claims as rows and builds the list's JSON-ready dicts.
+
+    The two related queries (subjects and sources; appearances) take the page's ids as one
+    array value on PostgreSQL (``AmongIds``), so their SQL text is the same for any page and
+    page size: each is kept compiled per shape (``kept_queries.kept_list``) and psycopg
+    prepares it once (with a placeholder per id, every page size had its own text, and a
+    page of 50 gave psycopg 52 parameters to scan for and adapt).
+    """
 
     def __init__(
         self,
         plan: ClaimPlan,
-        articles: QuerySet | None = None,
-        appearances: Callable[[QuerySet], QuerySet] | None = None,
+        appearances: Callable[[], QuerySet] | None = None,
+        audience: Hashable | None = None,
     ):
         self.plan = plan
-        self.articles = articles  # those the request may see
-        self.appearances = appearances  # articles -> their appearances, in the order shown
+        # Builds the appearances in the articles the request may see, in the order shown;
+        # called while the kept query is built, so the clock it reads is seen as the clock.
+        self.appearances = appearances
+        # Who is asking, when that alone decides the visible articles (their SQL), or None:
+        # then the appearances query is not kept.
+        self.audience = audience
 
     def select(self, claims: QuerySet) -> QuerySet:
         """``claims`` (filtered and ordered) as rows with the columns the plan reads."""
@@ -502,24 +532,14 @@ class ClaimRows:
         return claims.values(*sorted(keys), *claims.query.annotation_select)
 
     def _appearance_rows(self, ids: list[int]) -> dict[int, list[dict]]:
-        """The appearances of the claims in the visible articles, by claim.
-
-        The query's text depends on the visible articles' query (a subquery of it) and the
-        number of ids only, so it is compiled once for each (``rows_by_ids``): what decides the
-        articles' SQL is part of the key and their parameters come before the ids.
-        """
+        """The appearances of the claims in the visible articles, by claim."""
         columns = ["claim_id", *sorted(self.plan.appearances.plan.columns)]
-        articles_key, articles_params = subquery_key(self.articles)
-        return _grouped(
-            rows_by_ids(
-                ("claim appearances", articles_key, *columns),
-                ids,
-                lambda ids: (
-                    self.appearances(self.articles).filter(claim_id__in=ids).values(*columns)
-                ),
-                before=articles_params,
-            )
-        )
+
+        def build(among: str | list[int]) -> QuerySet:
+            return _among(self.appearances(), among, "claim_id").values(*columns)
+
+        key = ("appearances", self.audience, *columns)
+        return _grouped(_rows(key, build, ids, kept=self.audience is not None))
 
     def _many_to_many_rows(self, ids: list[int], relations: list[Related]) -> dict:
         """Subjects and sources in one query: the claims joined to both, ordered by claim, then
@@ -537,11 +557,13 @@ class ClaimRows:
             keys.add(f"{related.name}__id")
             keys.update(related.plan.columns if related.plan else {related.id_key})
         columns = sorted(keys)
-        rows = rows_by_ids(
-            ("claim subjects and sources", *columns, *ordering),
-            ids,
-            lambda ids: Claim.objects.filter(pk__in=ids).order_by("pk", *ordering).values(*columns),
-        )
+
+        def build(among: str | list[int]) -> QuerySet:
+            return (
+                _among(Claim.objects.all(), among, "id").order_by("pk", *ordering).values(*columns)
+            )
+
+        rows = _rows(("subjects and sources", *columns, *ordering), build, ids)
         found: dict[str, dict[int, list[dict]]] = {r.name: defaultdict(list) for r in relations}
         seen: set[tuple[str, int, int]] = set()
         for row in rows:

@@ -97,9 +97,9 @@ class ClaimViewSet(ApiViewSet):
             return super().list(request, *args, **kwargs)
         reader = ClaimRows(
             plan,
-            # The visible articles are only worked out when the shape shows appearances.
-            articles=Article.objects.visible_to(request.user) if plan.appearances else None,
-            appearances=_appearances_in,
+            appearances=lambda: _appearances_in(Article.objects.visible_to(request.user)),
+            # Kept compiled for anonymous readers only, who all see the published articles.
+            audience=None if request.user.is_authenticated else "anonymous",
         )
         page = self.paginate_queryset(self._page_query(reader))
         self.last_modified = max((row["updated_at"] for row in page), default=None)

@@ -103,7 +103,8 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
-        links = [(self.get_next_link(), "next"), (self.get_previous_link(), "prev")]
+        # The body's links, built once (each is a cursor encoded into the request's address).
+        links = [(response.data["next"], "next"), (response.data["previous"], "prev")]
         link_header = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)
         if link_header:
             response["Link"] = link_header  # CSV has no room for the links in its body
