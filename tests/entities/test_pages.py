@@ -270,7 +270,8 @@ def test_charts_draw_what_figure_charts_draws_over_every_claim(db, monkeypatch, 
     entity = _many_figures(content)
     published = list(Claim.objects.published().involving(entity))
     monkeypatch.setattr(views, "_walk_is_cheaper", lambda *args: way == "walk")
-    figures = views._chart_figures(entity.pk, len(published), 10**6, page=[])
+    _, unit_sizes = Claim.objects.published_entity_counts(entity)
+    figures = views._chart_figures(entity.pk, len(published), 10**6, [], unit_sizes)
     expected = figure_charts(published, per_chart=views.FIGURES_PER_CHART)
     drawn = figure_charts(figures, per_chart=views.FIGURES_PER_CHART)
     assert {chart.unit for chart in expected} >= {"USD", "EUR", "MW"}
