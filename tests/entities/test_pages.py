@@ -245,8 +245,9 @@ def _many_figures(content):
 
 
 def test_status_counts_are_those_of_the_published_claims(db):
-    """``published_status_counts`` gives each status's number of the entity's published
-    claims, leaving out hidden ones and statuses it has none of."""
+    """``published_entity_counts`` gives each status's number of the entity's published
+    claims, and each chart unit's number of their figures, leaving out hidden ones and
+    statuses and units it has none of."""
     from collections import Counter
 
     from articles.models import Claim
@@ -255,6 +256,10 @@ def test_status_counts_are_those_of_the_published_claims(db):
     published = Claim.objects.published().involving(entity)
     expected = Counter(claim.status for claim in published)
     assert Claim.objects.published_status_counts(entity) == dict(expected)
+    statuses, units = Claim.objects.published_entity_counts(entity)
+    assert statuses == dict(expected)
+    assert units == published.chart_unit_sizes()
+    assert set(units) == {"EUR", "USD", "MW"}
 
 
 @pytest.mark.parametrize("way", ["walk", "window"])
