@@ -226,10 +226,15 @@ def published_entity_counts(entity) -> tuple[dict[str, int], dict[str, int]]:
     many of them have a figure charted in it)``, from ``EntityClaimTally`` and
     ``EntityChartUnitTally`` less the entity's scheduled claims: one query, which reads those
     once for both. They are the few scheduled claims tested one by one (``involving()``),
-    not the entity's thousands looked up by id."""
+    not the entity's thousands looked up by id: found by their ids first, so that PostgreSQL
+    tests them in the index on ``public_from``, speaker and id alone and reads the rows of
+    the entity's few only (220 buffers for the busiest entity of the full benchmark data; with
+    the columns counted selected at once, it read the rows of all 1,100 scheduled claims,
+    1,066 buffers)."""
     pk = getattr(entity, "pk", entity)
     figure_unit = Case(When(amount__isnull=False, then=chart_unit()))
-    held, params = _sql(Claim.objects.scheduled().involving(pk).values("status", u=figure_unit))
+    scheduled = Claim.objects.filter(pk__in=Claim.objects.scheduled().involving(pk).values("pk"))
+    held, params = _sql(scheduled.values("status", u=figure_unit))
     statuses, _ = _net(
         CLAIMS,
         "status",

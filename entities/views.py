@@ -243,5 +243,5 @@ def _articles(entity_id: int, walking: bool) -> QuerySet:
     articles = apps.get_model("articles", "Article").objects.published()
     articles = articles.only("title", "slug", "published_at")
     if walking:
-        return articles.involving(entity_id)[:ARTICLES_SHOWN]
+        return articles.involving(entity_id, newest_first=True)[:ARTICLES_SHOWN]
     return articles.involving_by_ids(entity_id)[:ARTICLES_SHOWN]

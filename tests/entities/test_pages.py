@@ -185,8 +185,9 @@ def test_claim_made_by_and_about_the_entity_counts_once(client, summit):
 
 @pytest.mark.parametrize("name", ["event", "sk_group", "aws", "chey", "government"])
 def test_lookup_by_ids_finds_what_involving_finds(summit, name):
-    """The entity page's id lookups select exactly the claims and articles ``involving()``
-    does, for an event, subjects, a speaker, hidden content included in the data."""
+    """The entity page's id lookups and its walk of the newest articles select exactly the
+    claims and articles ``involving()`` does, for an event, subjects, a speaker, hidden
+    content included in the data."""
     from articles.models import Article, Claim
 
     entity = getattr(summit, name)
@@ -194,6 +195,9 @@ def test_lookup_by_ids_finds_what_involving_finds(summit, name):
         for base in (model.objects.all(), model.objects.published()):
             expected = sorted(base.involving(entity).values_list("pk", flat=True))
             assert sorted(base.involving_by_ids(entity).values_list("pk", flat=True)) == expected
+            if model is Article:
+                walked = base.involving(entity, newest_first=True).values_list("pk", flat=True)
+                assert sorted(walked) == expected
 
 
 @pytest.mark.parametrize("walk", [True, False], ids=["walking newest rows", "by ids"])
