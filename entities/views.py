@@ -4,8 +4,8 @@ This app never imports ``articles``: claims, articles and sources are reached th
 registry and their own visibility QuerySet methods, as ``EntityQuerySet.public()`` does.
 
 A busy entity is involved in thousands of claims, so the page never loads them all: their
-counts per verification status and its figures' per chart unit come from the tallies the
-database keeps (``Claim.objects.published_entity_counts()``), only the
+counts per verification status and the sizes of its charts (figures per chart unit) come
+from the tallies the database keeps (``Claim.objects.published_entity_counts()``), only the
 ``FIGURES_PER_CHART`` largest per unit are loaded for the charts (``_chart_figures``),
 and one page of the most recently updated is listed (the claims explorer, filtered by the
 entity, has them all). The entity's claims and articles are looked up by id

@@ -290,6 +290,36 @@ def test_charts_draw_what_figure_charts_draws_over_every_claim(db, monkeypatch, 
     ]
 
 
+def test_a_busy_entitys_page_runs_the_same_queries_however_many_figures_it_has(
+    client, db, settings, monkeypatch, django_assert_num_queries
+):
+    """Walking the newest rows (as for an entity in much of the coverage), the page runs nine
+    queries with the entity's figures in three chart units or in six: the entity, aliases,
+    status counts and chart sizes (one query, from the tallies), the page of claims and
+    their subjects and articles, relations, the charts' figures, the articles."""
+    from decimal import Decimal
+
+    from articles.models import Claim
+    from entities import views
+    from tests.factories import FigureClaimFactory
+
+    settings.PUBLIC_CACHE_SECONDS = 0
+    content = build_summit(extra_claims=30)
+    entity = _many_figures(content)
+    monkeypatch.setattr(views, "_walk_is_cheaper", lambda *args: True)
+    url = entity.get_absolute_url()
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == HTTPStatus.OK
+    for n, unit in enumerate(["GPU", "GW", "JPY"] * 10):
+        figure = FigureClaimFactory(amount=Decimal(n + 1), unit=unit)
+        figure.subjects.add(entity)
+        ClaimAppearanceFactory(claim=figure, article=content.article, position=1000 + n)
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == HTTPStatus.OK
+    _, units = Claim.objects.published_entity_counts(entity)
+    assert sorted(units) == ["EUR", "GPU", "GW", "JPY", "MW", "USD"]
+
+
 def test_scheduled_coverage_appears_when_its_time_comes(client, db, settings, monkeypatch):
     """A claim about the entity in an article scheduled for later shows on the entity page
     once the publish time passes, although the page's queries were kept compiled in between:
