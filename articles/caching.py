@@ -42,6 +42,7 @@ CONTENT_MODELS = (
     # Derived counts, written by database triggers (never by Django: no signal fires) and by
     # ``tallies.recount()``, which calls ``content_changed()`` itself.
     "articles.ChartUnitTally",
+    "articles.EntityChartUnitTally",
     "articles.EntityClaimTally",
     "articles.EntityTally",
     "articles.EventArticleTally",

@@ -4,8 +4,9 @@ This app never imports ``articles``: claims, articles and sources are reached th
 registry and their own visibility QuerySet methods, as ``EntityQuerySet.public()`` does.
 
 A busy entity is involved in thousands of claims, so the page never loads them all: their
-counts per verification status come from ``Claim.objects.published_status_counts()``, only
-the ``FIGURES_PER_CHART`` largest per unit are loaded for the charts (``_chart_figures``),
+counts per verification status and the sizes of its charts (figures per chart unit) come
+from the tallies the database keeps (``Claim.objects.published_entity_counts()``), only the
+``FIGURES_PER_CHART`` largest per unit are loaded for the charts (``_chart_figures``),
 and one page of the most recently updated is listed (the claims explorer, filtered by the
 entity, has them all). The entity's claims and articles are looked up by id
 (``involving_by_ids()``), so the queries cost what the entity has, not what the site has;
@@ -88,27 +89,30 @@ def _claims(entity_id: int, walking: bool) -> QuerySet:
     return published.involving(entity_id) if walking else published.involving_by_ids(entity_id)
 
 
-def _status_counts(entity: Entity) -> list[tuple[str, str, int]]:
-    """(status, label, count) for each verification status the entity's published claims
-    have, in the order the statuses are defined."""
+def _status_counts(found: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(status, label, count) for each verification status ``found`` (status -> count of the
+    entity's published claims) has, in the order the statuses are defined."""
     claim_model = apps.get_model("articles", "Claim")
-    found = claim_model.objects.published_status_counts(entity)
     choices = claim_model._meta.get_field("status").choices
     return [(value, label, found[value]) for value, label in choices if value in found]
 
 
-def _chart_figures(entity_id: int, total: int, site_size: int, page: Page) -> list:
+def _chart_figures(
+    entity_id: int, total: int, site_size: int, page: Page, unit_sizes: dict[str, int]
+) -> list:
     """The figures the charts draw: the largest ``FIGURES_PER_CHART`` of each chart unit
     among the entity's published claims, each with ``chart_unit_size``, how many figures
-    its unit has (charts are ordered by it).
+    its unit has (charts are ordered by it; ``unit_sizes`` gives them, as the tallies
+    count them).
 
     When all of the entity's claims are on the page of claims listed, they are its figures
     (no query). Otherwise they are ranked by a window function over the claims looked up by
     id (one query). For an entity in a large share of the coverage, that reads and sorts
     thousands of figures; walking each unit's figures largest first down the
     ``claim_chart_rank`` index and testing each (``charted()``) stops after about
-    ``FIGURES_PER_CHART`` of its own, however many it has, and only the units' sizes (a
-    GROUP BY over its claims by id, much cheaper than the ranking) still read them all.
+    ``FIGURES_PER_CHART`` of its own, however many it has. (Counting the units' sizes by a
+    GROUP BY over its claims by id still read them all: 12 ms for the busiest entity of the
+    full benchmark data, where the tally is a few index rows.)
 
     The queries are kept compiled (``kept_list``): the walk's by the number of units, whose
     names and sizes are its parameters (in the order ``charted()`` walks them)."""
@@ -116,10 +120,7 @@ def _chart_figures(entity_id: int, total: int, site_size: int, page: Page) -> li
         return [claim for claim in page if claim.amount is not None]
     if not _walk_is_cheaper(total, site_size, FIGURES_PER_CHART * CHART_UNITS):
         return kept_list("entity-page:ranked-figures", _ranked_figures, entity_id)
-    counts = kept_list(
-        "entity-page:chart-units", lambda pk: _claims(pk, False).chart_unit_counts(), entity_id
-    )
-    units_and_sizes = [value for unit_size in sorted(counts) for value in unit_size]
+    units_and_sizes = [value for unit_size in sorted(unit_sizes.items()) for value in unit_size]
     key = ("entity-page:walked-figures", len(units_and_sizes))
     return kept_list(key, _walked_figures, entity_id, *units_and_sizes)
 
@@ -212,7 +213,9 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     aliases = kept_list(
         "entity-page:aliases", lambda pk: EntityAlias.objects.filter(entity=pk), entity.pk
     )
-    status_counts = _status_counts(entity)
+    claim_model = apps.get_model("articles", "Claim")
+    statuses, unit_sizes = claim_model.objects.published_entity_counts(entity)
+    status_counts = _status_counts(statuses)
     total = sum(count for _, _, count in status_counts)
     page = _claims_page(entity.pk, total, site_size, request.GET.get("page"))
     # An entity's share of the articles is at least about its share of the claims.
@@ -224,7 +227,7 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "status_counts": status_counts,
         "claim_count": total,
         "page_obj": page,
-        "figure_claims": _chart_figures(entity.pk, total, site_size, page),
+        "figure_claims": _chart_figures(entity.pk, total, site_size, page, unit_sizes),
         "articles": kept_list(
             ("entity-page:articles", walking), lambda pk: _articles(pk, walking), entity.pk
         ),
@@ -240,5 +243,5 @@ def _articles(entity_id: int, walking: bool) -> QuerySet:
     articles = apps.get_model("articles", "Article").objects.published()
     articles = articles.only("title", "slug", "published_at")
     if walking:
-        return articles.involving(entity_id)[:ARTICLES_SHOWN]
+        return articles.involving(entity_id, newest_first=True)[:ARTICLES_SHOWN]
     return articles.involving_by_ids(entity_id)[:ARTICLES_SHOWN]

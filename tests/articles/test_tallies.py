@@ -1,4 +1,4 @@
-"""The tallies behind the home page's counts stay equal to the counts made the slow way,
+"""The tallies behind the home and entity pages' counts stay equal to the counts made the slow way,
 whatever writes the rows, and their reads give what readers see as time passes."""
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from articles.models import (
     ChartUnitTally,
     Claim,
     ClaimAppearance,
+    ClaimKind,
+    EntityChartUnitTally,
     EntityClaimTally,
     EntityTally,
     EventArticleTally,
@@ -52,15 +54,19 @@ pytestmark = pytest.mark.django_db
 
 def _counted_the_slow_way() -> dict[str, Counter]:
     """What each tally should hold: listed claims per (entity, status) and per entity
-    involving it, mentions in articles with status published, listed figures per chart unit,
-    published articles per event."""
+    involving it, mentions in articles with status published, listed figures per chart unit
+    and per (entity, chart unit), published articles per event."""
     claims: Counter = Counter()
     entity_claims: Counter = Counter()
-    for claim in Claim.objects.exclude(public_from=None).prefetch_related("subjects"):
+    entity_units: Counter = Counter()
+    listed = Claim.objects.exclude(public_from=None).annotate(u=chart_unit())
+    for claim in listed.prefetch_related("subjects"):
         involved = {subject.pk for subject in claim.subjects.all()} | {claim.speaker_id}
         for entity in involved - {None}:
             claims[(entity, claim.status)] += 1
             entity_claims[entity] += 1
+            if claim.amount is not None:
+                entity_units[(entity, claim.u)] += 1
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
     mentions = Counter(
         Article.mentions.through.objects.filter(article__in=published).values_list(
@@ -79,6 +85,7 @@ def _counted_the_slow_way() -> dict[str, Counter]:
         "entity_claims": entity_claims,
         "mentions": mentions,
         "units": units,
+        "entity_units": entity_units,
         "events": events,
     }
 
@@ -94,6 +101,9 @@ def _tallied() -> dict[str, Counter]:
         "entity_claims": _nonzero(EntityTally.objects.values_list("entity_id", "claims")),
         "mentions": _nonzero(EntityTally.objects.values_list("entity_id", "articles")),
         "units": _nonzero(ChartUnitTally.objects.values_list("unit", "n")),
+        "entity_units": _nonzero(
+            EntityChartUnitTally.objects.values_list("entity_id", "unit", "n")
+        ),
         "events": _nonzero(EventArticleTally.objects.values_list("event_id", "n")),
     }
 
@@ -152,11 +162,51 @@ def test_claim_writes_keep_the_entity_and_unit_tallies():
     assert_tallies_right()
 
 
+def test_figure_writes_keep_the_entity_unit_tallies():
+    """A figure's unit, equivalent, amount, speaker and subjects changed, its status changed
+    (no unit count moves), listed and unlisted, deleted: the per-entity unit counts follow."""
+    article = PublishedArticleFactory()
+    chair, group, other = PersonFactory(), EntityFactory(), EntityFactory()
+    figure = FigureClaimFactory(speaker=chair, unit="MW")
+    figure.subjects.set([chair, group])  # the speaker as a subject: counted once
+    assert_tallies_right()  # not listed yet
+    ClaimAppearanceFactory(claim=figure, article=article)
+    assert_tallies_right()
+    figure.equivalent_amount, figure.equivalent_unit = Decimal(3), "USD"
+    figure.save()
+    assert_tallies_right()
+    figure.status = VerificationStatus.VERIFIED
+    figure.save()
+    assert_tallies_right()
+    Claim.objects.filter(pk=figure.pk).update(speaker=other, unit="GW")
+    assert_tallies_right()
+    figure.subjects.remove(group)
+    figure.subjects.add(PersonFactory())
+    assert_tallies_right()
+    Claim.objects.filter(pk=figure.pk).update(
+        kind=ClaimKind.STATEMENT, amount=None, unit="", equivalent_amount=None, equivalent_unit=""
+    )
+    assert_tallies_right()
+    Claim.objects.filter(pk=figure.pk).update(kind=ClaimKind.FIGURE, amount=9, unit="EUR")
+    assert_tallies_right()
+    ClaimAppearance.objects.filter(claim=figure).delete()  # unlisted
+    assert_tallies_right()
+    ClaimAppearanceFactory(claim=figure, article=article)
+    Claim.subjects.through.objects.filter(claim=figure, entity=chair).update(entity=group)
+    assert_tallies_right()
+    figure.delete()
+    assert_tallies_right()
+
+
 def test_bulk_writes_keep_the_tallies():
     """``bulk_create`` of claims, subjects and appearances, and ``update()`` of articles."""
     article, entity = ArticleFactory(), EntityFactory()
     claims = Claim.objects.bulk_create(
         [Claim(text=f"Claim {n}", text_key=f"claim {n}", speaker=entity) for n in range(3)]
+        + [
+            Claim(text=f"Figure {n}", text_key=f"figure {n}", amount=n + 1, unit=unit)
+            for n, unit in enumerate(["USD", "USD", "MW"])
+        ]
     )
     Claim.subjects.through.objects.bulk_create(
         [Claim.subjects.through(claim=claim, entity=EntityFactory()) for claim in claims]
@@ -173,6 +223,8 @@ def test_bulk_writes_keep_the_tallies():
     )
     assert_tallies_right()
     assert {e.pk: e.claim_count for e in most_cited_entities()}[entity.pk] == 3
+    Claim.subjects.through.objects.filter(claim__unit="USD").delete()
+    assert_tallies_right()
 
 
 def test_article_writes_keep_the_mention_and_event_tallies():
@@ -214,17 +266,24 @@ def test_a_scheduled_article_counts_exactly_when_its_time_comes():
     speaker = PersonFactory(name="Chair")
     later[0].mentions.add(speaker)
     _published_claim(later[0], speaker=speaker)
-    FigureClaimFactory(unit="GPU").appearances.create(article=later[1], passage="x", position=1)
+    figure = FigureClaimFactory(unit="GPU", status=VerificationStatus.FALSE)
+    figure.subjects.add(speaker)
+    figure.appearances.create(article=later[1], passage="x", position=1)
     assert_tallies_right()
     assert featured_event().name == "Alpha forum"
     assert most_cited_entities() == []
     assert Claim.objects.published_status_counts(speaker) == {}
+    assert Claim.objects.published_entity_counts(speaker) == ({}, {})
     assert tallies.published_unit_sizes() == {}
     with mock.patch("django.utils.timezone.now", return_value=at + dt.timedelta(seconds=1)):
         assert (featured_event().name, featured_event().article_count) == ("Summit", 2)
         ranked = [(e.name, e.claim_count, e.article_count) for e in most_cited_entities()]
-        assert ranked == [("Chair", 1, 1)]
-        assert Claim.objects.published_status_counts(speaker) == {"unverified": 1}
+        assert ranked == [("Chair", 2, 1)]
+        assert Claim.objects.published_status_counts(speaker) == {"unverified": 1, "false": 1}
+        assert Claim.objects.published_entity_counts(speaker.pk) == (
+            {"unverified": 1, "false": 1},
+            {"GPU": 1},
+        )
         assert tallies.published_unit_sizes() == {"GPU": 1}
 
 
@@ -329,6 +388,7 @@ def test_recount_tallies_command_repairs_the_tallies():
     _published_claim(PublishedArticleFactory(), speaker=PersonFactory())
     EntityClaimTally.objects.update(n=99)
     ChartUnitTally.objects.create(unit="XYZ", n=4)
+    EntityChartUnitTally.objects.create(entity=EntityFactory(), unit="XYZ", n=2)
     call_command("recount_tallies", stdout=StringIO())
     assert_tallies_right()
 

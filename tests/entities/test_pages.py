@@ -185,8 +185,9 @@ def test_claim_made_by_and_about_the_entity_counts_once(client, summit):
 
 @pytest.mark.parametrize("name", ["event", "sk_group", "aws", "chey", "government"])
 def test_lookup_by_ids_finds_what_involving_finds(summit, name):
-    """The entity page's id lookups select exactly the claims and articles ``involving()``
-    does, for an event, subjects, a speaker, hidden content included in the data."""
+    """The entity page's id lookups and its walk of the newest articles select exactly the
+    claims and articles ``involving()`` does, for an event, subjects, a speaker, hidden
+    content included in the data."""
     from articles.models import Article, Claim
 
     entity = getattr(summit, name)
@@ -194,6 +195,9 @@ def test_lookup_by_ids_finds_what_involving_finds(summit, name):
         for base in (model.objects.all(), model.objects.published()):
             expected = sorted(base.involving(entity).values_list("pk", flat=True))
             assert sorted(base.involving_by_ids(entity).values_list("pk", flat=True)) == expected
+            if model is Article:
+                walked = base.involving(entity, newest_first=True).values_list("pk", flat=True)
+                assert sorted(walked) == expected
 
 
 @pytest.mark.parametrize("walk", [True, False], ids=["walking newest rows", "by ids"])
@@ -245,8 +249,9 @@ def _many_figures(content):
 
 
 def test_status_counts_are_those_of_the_published_claims(db):
-    """``published_status_counts`` gives each status's number of the entity's published
-    claims, leaving out hidden ones and statuses it has none of."""
+    """``published_entity_counts`` gives each status's number of the entity's published
+    claims, and each chart unit's number of their figures, leaving out hidden ones and
+    statuses and units it has none of."""
     from collections import Counter
 
     from articles.models import Claim
@@ -255,6 +260,10 @@ def test_status_counts_are_those_of_the_published_claims(db):
     published = Claim.objects.published().involving(entity)
     expected = Counter(claim.status for claim in published)
     assert Claim.objects.published_status_counts(entity) == dict(expected)
+    statuses, units = Claim.objects.published_entity_counts(entity)
+    assert statuses == dict(expected)
+    assert units == published.chart_unit_sizes()
+    assert set(units) == {"EUR", "USD", "MW"}
 
 
 @pytest.mark.parametrize("way", ["walk", "window"])
@@ -270,7 +279,8 @@ def test_charts_draw_what_figure_charts_draws_over_every_claim(db, monkeypatch, 
     entity = _many_figures(content)
     published = list(Claim.objects.published().involving(entity))
     monkeypatch.setattr(views, "_walk_is_cheaper", lambda *args: way == "walk")
-    figures = views._chart_figures(entity.pk, len(published), 10**6, page=[])
+    _, unit_sizes = Claim.objects.published_entity_counts(entity)
+    figures = views._chart_figures(entity.pk, len(published), 10**6, [], unit_sizes)
     expected = figure_charts(published, per_chart=views.FIGURES_PER_CHART)
     drawn = figure_charts(figures, per_chart=views.FIGURES_PER_CHART)
     assert {chart.unit for chart in expected} >= {"USD", "EUR", "MW"}
@@ -278,6 +288,36 @@ def test_charts_draw_what_figure_charts_draws_over_every_claim(db, monkeypatch, 
     assert [[bar.claim.pk for bar in chart.bars] for chart in drawn] == [
         [bar.claim.pk for bar in chart.bars] for chart in expected
     ]
+
+
+def test_a_busy_entitys_page_runs_the_same_queries_however_many_figures_it_has(
+    client, db, settings, monkeypatch, django_assert_num_queries
+):
+    """Walking the newest rows (as for an entity in much of the coverage), the page runs nine
+    queries with the entity's figures in three chart units or in six: the entity, aliases,
+    status counts and chart sizes (one query, from the tallies), the page of claims and
+    their subjects and articles, relations, the charts' figures, the articles."""
+    from decimal import Decimal
+
+    from articles.models import Claim
+    from entities import views
+    from tests.factories import FigureClaimFactory
+
+    settings.PUBLIC_CACHE_SECONDS = 0
+    content = build_summit(extra_claims=30)
+    entity = _many_figures(content)
+    monkeypatch.setattr(views, "_walk_is_cheaper", lambda *args: True)
+    url = entity.get_absolute_url()
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == HTTPStatus.OK
+    for n, unit in enumerate(["GPU", "GW", "JPY"] * 10):
+        figure = FigureClaimFactory(amount=Decimal(n + 1), unit=unit)
+        figure.subjects.add(entity)
+        ClaimAppearanceFactory(claim=figure, article=content.article, position=1000 + n)
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == HTTPStatus.OK
+    _, units = Claim.objects.published_entity_counts(entity)
+    assert sorted(units) == ["EUR", "GPU", "GW", "JPY", "MW", "USD"]
 
 
 def test_scheduled_coverage_appears_when_its_time_comes(client, db, settings, monkeypatch):
