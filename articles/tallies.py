@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, When
 
+from coverage_site.kept_queries import kept_sql
 from entities.models import EntityKind
 
 from .caching import content_changed
@@ -141,11 +142,33 @@ MOST_CITED_ROUND_SQL = """
 """
 
 
-def _most_cited_round(walk: QuerySet) -> list[tuple[int, int, int, str, int, int]]:
-    """The entities ``walk`` (a sliced queryset of entity id, claims, articles and name,
-    ordered) gives, each with its listed claims and articles, its name, and the claims and
-    articles of it that are listed but not yet due: one query."""
-    walk_sql, walk_params = walk.query.sql_with_params()
+def _most_cited_round(batch: int, *after: int) -> list[tuple[int, int, int, str, int, int]]:
+    """The next ``batch`` entities down the walk (those ranked below the listed claims,
+    articles and id ``after``, when given), each with its listed claims and articles, its
+    name, and the claims and articles of it that are listed but not yet due: one query, kept
+    compiled (``kept_sql``; building it cost 5 ms of Python)."""
+    key = ("tallies:most-cited", batch, bool(after))
+    sql, params = kept_sql(key, lambda *values: _most_cited_sql(batch, *values), *after)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(k, c, a, name, int(hc), int(ha)) for k, c, a, name, hc, ha in cursor.fetchall()]
+
+
+def _most_cited_sql(batch: int, *after: int) -> tuple[str, list]:
+    walk = (
+        EntityTally.objects.filter(Q(claims__gt=0) | Q(articles__gt=0))
+        .exclude(entity__kind=EntityKind.EVENT)
+        .order_by("-claims", "-articles", "-entity_id")
+        .values_list("entity_id", "claims", "articles", "entity__name")
+    )
+    if after:
+        claims, articles, pk = after
+        walk = walk.filter(
+            Q(claims__lt=claims)
+            | Q(claims=claims, articles__lt=articles)
+            | Q(claims=claims, articles=articles, entity_id__lt=pk)
+        )
+    walk_sql, walk_params = walk[:batch].query.sql_with_params()
     scheduled = Claim.objects.scheduled()
     speakers = scheduled.exclude(speaker=None).values(k=F("speaker")).annotate(n=Count("pk"))
     mentions = (
@@ -165,9 +188,7 @@ def _most_cited_round(walk: QuerySet) -> list[tuple[int, int, int, str, int, int
         )
         params += part_params
     sql = MOST_CITED_ROUND_SQL.format(walk=walk_sql, held_back=" UNION ALL ".join(parts))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*walk_params, *params])
-        return [(k, c, a, name, int(hc), int(ha)) for k, c, a, name, hc, ha in cursor.fetchall()]
+    return sql, [*walk_params, *params]
 
 
 def most_cited(limit: int, batch: int = 50) -> list[tuple[int, int, int]]:
@@ -181,15 +202,10 @@ def most_cited(limit: int, batch: int = 50) -> list[tuple[int, int, int]]:
     pair of a round ranks strictly below the ``limit``-th published pair so far, no entity
     further down can beat or tie it: the walk stops. Usually after one round, whatever the
     site's size (a GROUP BY over every entity's tallies grew with the number of entities)."""
-    walk = (
-        EntityTally.objects.filter(Q(claims__gt=0) | Q(articles__gt=0))
-        .exclude(entity__kind=EntityKind.EVENT)
-        .order_by("-claims", "-articles", "-entity_id")
-        .values_list("entity_id", "claims", "articles", "entity__name")
-    )
     ranked: list[tuple[int, int, str, int]] = []  # (-claims, -articles, name, id)
+    after: tuple[int, ...] = ()
     while True:
-        rows = _most_cited_round(walk[:batch])
+        rows = _most_cited_round(batch, *after)
         for pk, claims, articles, name, held_claims, held_articles in rows:
             claims, articles = claims - held_claims, articles - held_articles
             if claims > 0 or articles > 0:
@@ -200,11 +216,7 @@ def most_cited(limit: int, batch: int = 50) -> list[tuple[int, int, int]]:
         pk, claims, articles, *_ = rows[-1]
         if len(ranked) == limit and (claims, articles) < (-ranked[-1][0], -ranked[-1][1]):
             break
-        walk = walk.filter(
-            Q(claims__lt=claims)
-            | Q(claims=claims, articles__lt=articles)
-            | Q(claims=claims, articles=articles, entity_id__lt=pk)
-        )
+        after = (claims, articles, pk)
     return [(pk, -claims, -articles) for claims, articles, _, pk in ranked]
 
 
@@ -258,6 +270,13 @@ def published_entity_counts(entity) -> tuple[dict[str, int], dict[str, int]]:
 
 def published_unit_sizes() -> dict[str, int]:
     """Chart unit -> how many published figures are charted in it."""
+    sql, params = kept_sql("tallies:unit-sizes", _unit_sizes_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {unit: int(n) for unit, n in cursor.fetchall()}
+
+
+def _unit_sizes_sql() -> tuple[str, list]:
     # The figures are told apart in the count, not the WHERE clause: given ``amount IS NOT
     # NULL`` there, PostgreSQL also read the chart index's 38,000 figures of the full bench
     # data (5 ms) to intersect them with the 1,100 scheduled claims (under 1 ms alone).
@@ -267,9 +286,7 @@ def published_unit_sizes() -> dict[str, int]:
         .annotate(n=Count("pk", filter=Q(amount__isnull=False)))
     )
     sql, params = _net(UNITS, "unit", [scheduled])
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} HAVING SUM(n) > 0", params)
-        return {unit: int(n) for unit, n in cursor.fetchall()}
+    return f"{sql} HAVING SUM(n) > 0", params
 
 
 BUSIEST_EVENT_SQL = """
@@ -282,9 +299,14 @@ BUSIEST_EVENT_SQL = """
 
 def busiest_event_id() -> int | None:
     """The id of the event with the most published articles (ties by name), or None."""
-    scheduled = Article.objects.scheduled().exclude(event=None).values(k=F("event"))
-    events, params = _net(EVENTS, "event_id", [scheduled.annotate(n=Count("pk"))])
+    sql, params = kept_sql("tallies:busiest-event", _busiest_event_sql)
     with connection.cursor() as cursor:
-        cursor.execute(BUSIEST_EVENT_SQL.format(events=events), [*params, EntityKind.EVENT])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _busiest_event_sql() -> tuple[str, list]:
+    scheduled = Article.objects.scheduled().exclude(event=None).values(k=F("event"))
+    events, params = _net(EVENTS, "event_id", [scheduled.annotate(n=Count("pk"))])
+    return BUSIEST_EVENT_SQL.format(events=events), [*params, EntityKind.EVENT]

@@ -39,6 +39,8 @@ _VALUE, _CLOCK, _CONSTANT = range(3)
 
 # connection wrapper -> {key: (queryset, compiler, sql, slots) or None when not kept}
 _kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# connection wrapper -> {key: (sql, slots) or None when not kept}, for ``kept_sql``
+_kept_sql: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def kept_list(
@@ -63,16 +65,44 @@ def kept_list(
     if entry is None:
         return list(build(*values))
     queryset, compiler, sql, slots = entry
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = tuple(
-        _value(values, *given) if kind == _VALUE else now if kind == _CLOCK else given
-        for kind, given in slots
-    )
+    params = _params(connection, slots, values)
     runner = copy.copy(compiler)
     runner.as_sql = lambda *args, **kwargs: (sql, params)
     run = queryset._chain()
     run.query.get_compiler = lambda *args, **kwargs: runner
     return list(run)
+
+
+def kept_sql(
+    key: Hashable, build: Callable[..., tuple[str, list | tuple]], *values: int | str | dt.datetime
+) -> tuple[str, tuple]:
+    """``build(*values)``, the SQL and parameters of a statement written around ORM-built
+    parts, built once per connection and ``key`` and later given the new values and clock.
+
+    The same rules as :func:`kept_list`: the SQL is kept only when building it with stand-ins
+    gives the same text and each parameter is a constant, one of ``values`` or the clock."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    kept = _kept_sql.setdefault(connection, {})
+    try:
+        entry = kept[key]
+    except KeyError:
+        entry = _compile_sql(build, values)
+        if len(kept) >= MAX_ENTRIES:
+            kept.clear()
+        kept[key] = entry
+    if entry is None:
+        sql, params = build(*values)
+        return sql, tuple(params)
+    sql, slots = entry
+    return sql, _params(connection, slots, values)
+
+
+def _params(connection, slots: list, values: tuple) -> tuple:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return tuple(
+        _value(values, *given) if kind == _VALUE else now if kind == _CLOCK else given
+        for kind, given in slots
+    )
 
 
 def _value(values: tuple, position: int, wrap: type | None) -> int | str:
@@ -112,8 +142,28 @@ def _compile(build: Callable[..., QuerySet], values: tuple) -> tuple | None:
     second = _build(build, stand_ins)
     if first is None or second is None:
         return None
-    queryset, compiler, sql, params, *window = first
-    _, _, other_sql, other_params, *other_window = second
+    queryset, compiler, *built = first
+    slots = _slots(values, stand_ins, built, second[2:])
+    return None if slots is None else (queryset, compiler, built[0], slots)
+
+
+def _compile_sql(build: Callable[..., tuple[str, list | tuple]], values: tuple) -> tuple | None:
+    stand_ins = tuple(_stand_in(i, value) for i, value in enumerate(values))
+    built = []
+    for given in (values, stand_ins):
+        before = timezone.now()
+        sql, params = build(*given)
+        built.append((sql, list(params), before, timezone.now()))
+    slots = _slots(values, stand_ins, *built)
+    return None if slots is None else (built[0][0], slots)
+
+
+def _slots(values: tuple, stand_ins: tuple, first: tuple, second: tuple) -> list | None:
+    """Where each parameter of the SQL built with ``values`` (``first``: SQL, parameters and
+    the clock's window while it was built) comes from, told by the build with ``stand_ins``
+    (``second``); None when the SQL may not be kept."""
+    sql, params, *window = first
+    other_sql, other_params, *other_window = second
     if sql != other_sql or len(params) != len(other_params) or window[1] >= other_window[0]:
         return None
     slots = []
@@ -133,7 +183,7 @@ def _compile(build: Callable[..., QuerySet], values: tuple) -> tuple | None:
             # A wrapper the ORM put around the value (psycopg's ``Int4`` for ``Value(n)``).
             wrap = None if type(param) is type(values[positions[0]]) else type(param)
             slots.append((_VALUE, (positions[0], wrap)))
-    return queryset, compiler, sql, slots
+    return slots
 
 
 def _same(param: object, value: object) -> bool:
@@ -160,3 +210,4 @@ def _read_from_clock(param: object, before: dt.datetime, after: dt.datetime) -> 
 def _forget(**kwargs) -> None:
     """A test changing settings (time zone, database) gets freshly compiled queries."""
     _kept.clear()
+    _kept_sql.clear()

@@ -70,13 +70,17 @@ def instances(
     rows: Iterable[Sequence[Any]],
     *,
     using: str = "default",
+    converted: bool = False,
 ) -> list[tuple[Any, tuple[Any, ...]]]:
     """Each row as ``(instance, extras)``: an instance of ``model`` built from the first
     ``len(names)`` columns, which hold the fields ``names`` in that order, and the row's
-    remaining columns."""
+    remaining columns. ``converted`` rows hold Python values already (a ``values_list()``
+    queryset's), which are not converted again."""
     names = tuple(names)
     count = len(names)
     converters, order, plain = _loader(model, names, using)
+    if converted:
+        converters = []
     connection = connections[using]
     built = []
     for row in rows:

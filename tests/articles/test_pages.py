@@ -244,6 +244,22 @@ def test_preview_names_the_scheduled_time(summit):
     assert "scheduled for" in html
 
 
+def test_home_shows_scheduled_coverage_once_its_time_passes(client, summit, settings, monkeypatch):
+    """The hub's statements, kept compiled after the first request, compare with the clock
+    of each request: a scheduled article, its figure and its entity appear on time."""
+    settings.PUBLIC_CACHE_SECONDS = 0  # every request renders the page
+    scheduled = summit.hidden["scheduled"]
+    for _ in range(2):
+        html = _text(client.get(reverse("articles:home")))
+        assert "EMBARGOED" not in html
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(days=1, minutes=1))
+    html = _text(client.get(reverse("articles:home")))
+    assert scheduled["article"].title in html
+    assert "$99 billion" in html
+    assert scheduled["entity"].name in html
+
+
 def test_home_without_content_says_so(client, db):
     """An empty site explains that nothing is published yet."""
     html = _text(client.get(reverse("articles:home")))

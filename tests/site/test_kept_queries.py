@@ -3,10 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
-from coverage_site.kept_queries import kept_list
+from coverage_site.kept_queries import kept_list, kept_sql
 from entities.models import Entity
 from tests.factories import ArticleFactory, EntityFactory
 
@@ -42,3 +43,29 @@ def test_a_time_made_from_the_clock_is_not_frozen(settings, monkeypatch):
     real_now = timezone.now
     monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(days=2))
     assert kept_list("test:day-old", build, ArticleStatus.PUBLISHED.value) == [article]
+
+
+def test_kept_sql_is_built_once_and_reruns_with_new_values_and_the_clock(settings, monkeypatch):
+    """A statement written around ORM-built SQL is built twice the first time (with the
+    values and with stand-ins), then rerun with each call's values and clock."""
+    settings.TIME_ZONE = "UTC"
+    later = timezone.now() + dt.timedelta(hours=1)
+    article = ArticleFactory(status=ArticleStatus.PUBLISHED, published_at=later)
+    builds = []
+
+    def build(slug: str):
+        builds.append(slug)
+        return Article.objects.published().filter(slug=slug).values("pk").query.sql_with_params()
+
+    def found(slug: str) -> list:
+        sql, params = kept_sql("test:published-slug", build, slug)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [pk for (pk,) in cursor.fetchall()]
+
+    assert found(article.slug) == []
+    assert found("elsewhere") == []
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(hours=2))
+    assert found(article.slug) == [article.pk]
+    assert len(builds) == 2  # the first call's value and its stand-in

@@ -71,3 +71,16 @@ def test_init_signal_receivers_still_hear_of_each_instance():
         post_init.disconnect(receiver, sender=Claim)
     assert heard == [claim.pk]
     assert loaded.amount == claim.amount
+
+
+def test_rows_of_a_values_list_queryset_are_not_converted_twice():
+    """Rows the ORM has already converted (``values_list()``) become the same instances."""
+    claim = FigureClaimFactory(amount=Decimal("12.50"), figure_date=dt.date(2030, 1, 1))
+    rows = Claim.objects.filter(pk=claim.pk).values_list(*FIELDS, "unit")
+    [(loaded, extras)] = instances(Claim, FIELDS, rows, converted=True)
+    assert (loaded.pk, loaded.amount, loaded.figure_date) == (
+        claim.pk,
+        Decimal("12.50"),
+        dt.date(2030, 1, 1),
+    )
+    assert extras == (claim.unit,)
