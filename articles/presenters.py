@@ -46,6 +46,7 @@ from .models import (
     VerificationStatus,
 )
 from .rendering import Highlight
+from .services import FIGURE_FIELDS
 from .stored_body import rendered_body
 from .structured_data import news_article
 from .tallies import busiest_event_id, most_cited, published_unit_sizes
@@ -53,17 +54,7 @@ from .tallies import busiest_event_id, most_cited, published_unit_sizes
 UPDATE_GRACE = dt.timedelta(minutes=1)
 LATEST_ARTICLES = 10  # on the home page
 # What the key-figure charts show of a claim (``charts.figure_charts``, ``charts_html``).
-CHARTED_FIELDS = (
-    "id",
-    "text",
-    "status",
-    "amount",
-    "unit",
-    "equivalent_amount",
-    "equivalent_unit",
-    "figure_date",
-    "figure_date_precision",
-)
+CHARTED_FIELDS = ("id", "text", "status", *FIGURE_FIELDS)
 # What ``get_<field>_display()`` would say, without building the choices dict on every call.
 ENTITY_KINDS = dict(EntityKind.choices)
 CLAIM_KINDS = dict(ClaimKind.choices)

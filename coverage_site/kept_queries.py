@@ -54,14 +54,7 @@ def kept_list(
     slug, a bound read from the database); a datetime is only kept where the backend passes
     it on as it is (PostgreSQL; SQLite is given text, so such a query is built every time)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    kept = _kept.setdefault(connection, {})
-    try:
-        entry = kept[key]
-    except KeyError:
-        entry = _compile(build, values)
-        if len(kept) >= MAX_ENTRIES:
-            kept.clear()
-        kept[key] = entry
+    entry = _entry(_kept, connection, key, _compile, build, values)
     if entry is None:
         return list(build(*values))
     queryset, compiler, sql, slots = entry
@@ -82,19 +75,33 @@ def kept_sql(
     The same rules as :func:`kept_list`: the SQL is kept only when building it with stand-ins
     gives the same text and each parameter is a constant, one of ``values`` or the clock."""
     connection = connections[DEFAULT_DB_ALIAS]
-    kept = _kept_sql.setdefault(connection, {})
-    try:
-        entry = kept[key]
-    except KeyError:
-        entry = _compile_sql(build, values)
-        if len(kept) >= MAX_ENTRIES:
-            kept.clear()
-        kept[key] = entry
+    entry = _entry(_kept_sql, connection, key, _compile_sql, build, values)
     if entry is None:
         sql, params = build(*values)
         return sql, tuple(params)
     sql, slots = entry
     return sql, _params(connection, slots, values)
+
+
+def _entry(
+    store: weakref.WeakKeyDictionary,
+    connection,
+    key: Hashable,
+    compile_: Callable[[Callable, tuple], tuple | None],
+    build: Callable,
+    values: tuple,
+) -> tuple | None:
+    """The connection's kept entry for ``key`` in ``store``, compiled the first time (None:
+    built every time)."""
+    kept = store.setdefault(connection, {})
+    try:
+        return kept[key]
+    except KeyError:
+        entry = compile_(build, values)
+        if len(kept) >= MAX_ENTRIES:
+            kept.clear()
+        kept[key] = entry
+        return entry
 
 
 def _params(connection, slots: list, values: tuple) -> tuple:
