@@ -907,6 +907,19 @@ class ArticleTransition(models.Model):
         return f"{self.article}: {self.from_status} → {self.to_status}"
 
 
+def _tally_entity() -> models.ForeignKey:
+    """The entity a per-entity tally row counts for, with no foreign-key constraint: the rows
+    follow the entity's claims, not the entity (an entity can only go once it has none, and
+    its tallies are then zero). Its unique constraint's index leads with it."""
+    return models.ForeignKey(
+        "entities.Entity",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+
 class EntityClaimTally(models.Model):
     """How many listed claims (``public_from`` set) involve an entity, per verification status:
     as speaker or as a subject, a claim counting once per entity.
@@ -916,15 +929,7 @@ class EntityClaimTally(models.Model):
     ``tallies.recount()``. They count what is listed whatever the clock says; the reads
     subtract what is scheduled for later, so published counts stay right as time passes."""
 
-    # No foreign-key constraint: the rows follow the entity's claims, not the entity (an
-    # entity can only go once it has none, and its tallies are then zero).
-    entity = models.ForeignKey(
-        "entities.Entity",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,  # the unique constraint's index leads with it
-        related_name="+",
-    )
+    entity = _tally_entity()
     status = models.CharField(max_length=20)
     n = models.IntegerField(default=0)
 
@@ -987,13 +992,7 @@ class EntityChartUnitTally(models.Model):
     entity page's charts, read as a few index rows instead of counted over its figures
     (migration 0013)."""
 
-    entity = models.ForeignKey(
-        "entities.Entity",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,  # the unique constraint's index leads with it
-        related_name="+",
-    )
+    entity = _tally_entity()
     unit = models.CharField(max_length=16)
     n = models.IntegerField(default=0)
 
