@@ -141,7 +141,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "coverage_site.csp.StableCSPMiddleware",  # django-csp, in a fixed order (see the module)
     "axes.middleware.AxesMiddleware",
 ]
 
