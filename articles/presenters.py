@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Func, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet
 
 from coverage_site.fast_reverse import reverser
 from coverage_site.kept_queries import kept_list
 from coverage_site.rows import instances
+from coverage_site.subqueries import count_of
 from entities.models import ENTITY_ROUTE, Entity, EntityKind
 from entities.structured_data import absolute_url
 
@@ -375,10 +376,6 @@ def claim_status_history(claim: Claim) -> list[StatusStep]:
     return steps
 
 
-def _count(queryset) -> Subquery:
-    return Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
-
-
 def featured_event() -> Entity | None:
     """The event with the most published coverage: the hub's headline event (ties by name).
 
@@ -404,18 +401,15 @@ def _events() -> QuerySet:
         Entity.objects.public()
         .filter(kind=EntityKind.EVENT)
         .annotate(
-            article_count=_count(Article.objects.published().filter(event=OuterRef("pk"))),
+            article_count=count_of(Article.objects.published().filter(event=OuterRef("pk"))),
             # The claims appearing in the event's published articles (public by definition,
             # so counted from the appearances alone, without reading the claims).
-            claim_count=Subquery(
+            claim_count=count_of(
                 ClaimAppearance.objects.filter(
                     article__event=OuterRef("pk"), article__in=Article.objects.published()
-                )
-                .order_by()
-                .annotate(
-                    n=Func(F("claim"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
-                )
-                .values("n")
+                ),
+                "claim",
+                distinct=True,
             ),
         )
     )

@@ -13,13 +13,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+
+from coverage_site.subqueries import count_of
 
 from .. import roles
 from ..models import (
@@ -28,6 +30,7 @@ from ..models import (
     ArticleStatus,
     ArticleTransition,
     Citation,
+    ClaimAppearance,
     CorrectionNote,
     VerificationStatus,
 )
@@ -384,10 +387,12 @@ class ArticleAdmin(HistoryCompareAdmin):
 
 
 def _with_claim_counts(queryset):
-    unverified = Q(appearances__claim__status=VerificationStatus.UNVERIFIED)
+    """Each article's number of claims, and of unverified ones, counted per listed row."""
+    appearances = ClaimAppearance.objects.filter(article=OuterRef("pk"))
+    unverified = appearances.filter(claim__status=VerificationStatus.UNVERIFIED)
     return queryset.annotate(
-        claims=Count("appearances__claim", distinct=True),
-        unverified_claims=Count("appearances__claim", filter=unverified, distinct=True),
+        claims=count_of(appearances, "claim", distinct=True),
+        unverified_claims=count_of(unverified, "claim", distinct=True),
     )
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef
 from django.template.response import TemplateResponse
 
+from coverage_site.subqueries import count_of
 from entities.models import Entity, EntityAlias, EntityRelation
 
 from .. import roles
+from ..models import Claim
 from ..services import entity_merge
 from .history import HistoryCompareAdmin
 
@@ -60,7 +62,8 @@ class EntityAdmin(HistoryCompareAdmin):
         return super().get_view_on_site_url(obj)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(spoken=Count("claims_spoken", distinct=True))
+        spoken = Claim.objects.filter(speaker=OuterRef("pk"))
+        return super().get_queryset(request).annotate(spoken=count_of(spoken))
 
     @admin.display(description="claims as speaker", ordering="spoken")
     def claim_count(self, entity: Entity) -> int:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from ..models import ArticleTransition, CorrectionNote, Source
+from coverage_site.subqueries import count_of
+
+from ..models import ArticleTransition, Citation, ClaimSource, CorrectionNote, Source
 from ..source_urls import normalise_url
 from .history import HistoryCompareAdmin
 
@@ -83,8 +85,12 @@ class SourceAdmin(HistoryCompareAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                articles_citing=Count("citations__article", distinct=True),
-                claims_backed=Count("claim_sources__claim", distinct=True),
+                articles_citing=count_of(
+                    Citation.objects.filter(source=OuterRef("pk")), "article", distinct=True
+                ),
+                claims_backed=count_of(
+                    ClaimSource.objects.filter(source=OuterRef("pk")), "claim", distinct=True
+                ),
             )
         )
 
