@@ -17,8 +17,6 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from entities.models import Entity
-
 from .. import roles
 from ..models import (
     Article,
@@ -37,6 +35,7 @@ from ..services import (
     claim_set_status,
 )
 from .history import HistoryCompareAdmin
+from .list_filters import AutocompleteListFilter, autocomplete_filter_media
 
 CONTENT_FIELDS = ["text", "kind", "speaker", "subjects", *FIGURE_FIELDS, "pledge_status"]
 VERDICT_FIELDS = ["status", "status_note"]
@@ -110,39 +109,34 @@ class ClaimAppearanceInline(admin.TabularInline):
     verbose_name_plural = "appearances in articles"
 
 
-class ArticleFilter(admin.SimpleListFilter):
+class ArticleFilter(AutocompleteListFilter):
     title = "article"
     parameter_name = "article"
+    autocomplete_source = ("articles.ClaimAppearance", "article")
 
-    def lookups(self, request, model_admin):
-        articles = Article.objects.filter(
-            Exists(ClaimAppearance.objects.filter(article=OuterRef("pk")))
+    def filter_on(self, queryset, pk):
+        return queryset.filter(
+            Exists(ClaimAppearance.objects.filter(claim=OuterRef("pk"), article_id=pk))
         )
-        return [(str(pk), title) for pk, title in articles.values_list("pk", "title")]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        appears = ClaimAppearance.objects.filter(claim=OuterRef("pk"), article_id=self.value())
-        return queryset.filter(Exists(appears))
 
 
-class EntityFilter(admin.SimpleListFilter):
+class EntityFilter(AutocompleteListFilter):
     title = "entity (speaker or subject)"
     parameter_name = "entity"
+    autocomplete_source = ("articles.Claim", "speaker")
 
-    def lookups(self, request, model_admin):
-        entities = Entity.objects.filter(
-            Exists(Claim.objects.filter(speaker=OuterRef("pk")))
-            | Exists(Claim.subjects.through.objects.filter(entity=OuterRef("pk")))
-        )
-        return [(str(pk), name) for pk, name in entities.values_list("pk", "name")]
+    def filter_on(self, queryset, pk):
+        about = Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity_id=pk)
+        return queryset.filter(Q(speaker_id=pk) | Exists(about))
 
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        about = Claim.subjects.through.objects.filter(claim=OuterRef("pk"), entity_id=self.value())
-        return queryset.filter(Q(speaker_id=self.value()) | Exists(about))
+
+class SpeakerFilter(AutocompleteListFilter):
+    title = "speaker"
+    parameter_name = "speaker__id__exact"  # the parameter Django's own speaker filter used
+    autocomplete_source = ("articles.Claim", "speaker")
+
+    def filter_on(self, queryset, pk):
+        return queryset.filter(speaker_id=pk)
 
 
 @admin.register(Claim)
@@ -163,7 +157,7 @@ class ClaimAdmin(HistoryCompareAdmin):
         "status",
         ArticleFilter,
         EntityFilter,
-        ("speaker", admin.RelatedOnlyFieldListFilter),
+        SpeakerFilter,
         "kind",
         "pledge_status",
     ]
@@ -188,6 +182,10 @@ class ClaimAdmin(HistoryCompareAdmin):
     ]
     inlines = [ClaimSourceInline, ClaimAppearanceInline]
     actions = ["mark_verified", "mark_disputed", "mark_false"]
+
+    @property
+    def media(self):
+        return super().media + autocomplete_filter_media(self.admin_site)
 
     # -- list columns -----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.html import escape
 
 from articles.models import Claim, ClaimKind, CorrectionNote, VerificationStatus
 from tests.admin_forms import submit
@@ -200,3 +201,33 @@ def test_queue_filters_by_status_article_entity_speaker_and_kind(client):
     assert _listed(client, entity=speaker.pk) == {spoken.pk}
     assert _listed(client, speaker__id__exact=speaker.pk) == {spoken.pk}
     assert _listed(client, kind__exact="statement") == {spoken.pk}
+
+
+def test_queue_filters_are_search_boxes_not_one_link_per_article_or_entity(
+    client, django_assert_num_queries
+):
+    """However many articles and entities there are, the sidebar offers a search box for each;
+    the chosen one is shown by name, read in one query per chosen filter."""
+    articles = [ClaimAppearanceFactory(article=ArticleFactory()).article for _ in range(12)]
+    speaker = PersonFactory(name="Chey Tae-won")
+    ClaimFactory(speaker=speaker)
+    client.force_login(fact_checker())
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    assert not any(f"?article={article.pk}" in page for article in articles)
+    assert f"?entity={speaker.pk}" not in page
+    client.get(reverse(CHANGELIST), {"entity": speaker.pk})  # warm the session, as a browser has
+    with django_assert_num_queries(9):  # the unfiltered list's 7, then one name per chosen filter
+        filtered = client.get(
+            reverse(CHANGELIST), {"entity": speaker.pk, "article": articles[0].pk}
+        )
+    html = filtered.content.decode()
+    assert f'<option value="{speaker.pk}" selected>Chey Tae-won</option>' in html
+    assert f'<option value="{articles[0].pk}" selected>{escape(articles[0].title)}</option>' in html
+
+
+@pytest.mark.parametrize("param", ["article", "entity", "speaker__id__exact"])
+def test_a_malformed_filter_value_reloads_the_queue_with_the_admins_error_flag(client, param):
+    client.force_login(fact_checker())
+    response = client.get(reverse(CHANGELIST), {param: "abc"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].endswith("?e=1")

@@ -11,6 +11,7 @@ from tests.factories import (
     ClaimAppearanceFactory,
     ClaimSourceFactory,
     FigureClaimFactory,
+    PersonFactory,
     editor,
     reporter,
 )
@@ -120,3 +121,30 @@ def test_reporter_tries_to_publish_and_cannot(
     assert status == 403
     assert Article.objects.get(pk=article.pk).status == ArticleStatus.DRAFT
     assert Claim.objects.get().status == "unverified"
+
+
+def test_editor_narrows_the_claims_list_to_one_entity_by_searching_for_it(
+    live_server, page, screenshot, console_errors
+):
+    """The entity filter is a search box (not thousands of links); picking a name filters the
+    list to claims by or about that entity and keeps the other filters."""
+    chey = PersonFactory(name="Chey Tae-won")
+    spoken = FigureClaimFactory(speaker=chey, text="SK will invest $5 billion.")
+    about = FigureClaimFactory(text="Chey's group leads the AI push.")
+    about.subjects.add(chey)
+    FigureClaimFactory(speaker=PersonFactory(name="Someone Else"), text="Unrelated figure.")
+    editor(username="desk")
+    _log_in(page, live_server.url, "desk")
+
+    page.goto(f"{live_server.url}/admin/articles/claim/?kind__exact=figure")
+    page.click("#autocomplete-filter-entity + .select2")
+    page.fill(".select2-search__field", "Chey")
+    page.click(".select2-results__option >> text=Chey Tae-won")
+    page.wait_for_url(f"**/admin/articles/claim/?*entity={chey.pk}*")
+    assert "kind__exact=figure" in page.url
+    listed = page.inner_text("#result_list")
+    assert spoken.text in listed and about.text in listed
+    assert "Unrelated figure." not in listed
+    assert page.inner_text("#select2-autocomplete-filter-entity-container").endswith("Chey Tae-won")
+    screenshot("admin-claims-filtered-by-entity")
+    assert console_errors == []
