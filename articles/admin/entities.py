@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.response import TemplateResponse
+from django.utils.text import smart_split, unescape_string_literal
 
 from coverage_site.subqueries import count_of
 from entities.models import Entity, EntityAlias, EntityRelation
@@ -60,6 +61,23 @@ class EntityAdmin(HistoryCompareAdmin):
         if obj is None or not Entity.objects.public().filter(pk=obj.pk).exists():
             return None
         return super().get_view_on_site_url(obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word (or quoted phrase) in the name, the Wikidata ID or one of the aliases.
+
+        Django's own search joins the aliases and so makes the list DISTINCT over every column:
+        ~200 ms per search at 5,000 entities, paid on each keystroke of the autocomplete boxes
+        (speaker, subjects, mentions, event, the claim queue's filters). An alias is looked up
+        with EXISTS instead; no row can come twice.
+        """
+        for word in smart_split(search_term):
+            if word[:1] in {'"', "'"} and word[0] == word[-1]:
+                word = unescape_string_literal(word)
+            alias = EntityAlias.objects.filter(entity=OuterRef("pk"), name__icontains=word)
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(wikidata_id__icontains=word) | Exists(alias)
+            )
+        return queryset, False
 
     def get_queryset(self, request):
         spoken = Claim.objects.filter(speaker=OuterRef("pk"))
