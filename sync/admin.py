@@ -103,9 +103,15 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(ChangeEvent)
 class ChangeEventAdmin(admin.ModelAdmin):
+    """The feed's log, newest first. It only grows (about 130,000 entries for the bench's
+    10,000 articles), so the list avoids what aggregates all of it: a date filter with fixed
+    ranges instead of the date drill-down (MIN/MAX and DISTINCT dates over the whole log), and
+    no second count of the unfiltered log beside a filtered one."""
+
     list_display = ["id", "kind", "object_id", "action", "occurred_at"]
-    list_filter = ["kind", "action"]
-    date_hierarchy = "occurred_at"
+    list_filter = ["kind", "action", ("occurred_at", admin.DateFieldListFilter)]
+    ordering = ["-id"]
+    show_full_result_count = False
     readonly_fields = ["kind", "object_id", "action", "occurred_at", "payload"]
 
     def has_add_permission(self, request) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from http import HTTPStatus
 
 import pytest
+from django.utils import timezone
 
-from sync.models import WebhookDelivery, WebhookEndpoint
+from sync.models import ChangeEvent, WebhookDelivery, WebhookEndpoint
 from tests.factories import UserFactory, WebhookEndpointFactory, reporter
 
 from .conftest import article_with_claim
@@ -97,3 +99,42 @@ def test_delivery_changelist_query_count_is_fixed(
         response = editor_client.get(DELIVERIES)
     assert response.status_code == HTTPStatus.OK
     assert response.context["cl"].result_count == articles
+
+
+CHANGE_EVENTS = "/admin/sync/changeevent/"
+
+
+def _event(kind: str, object_id: int, days_ago: int) -> ChangeEvent:
+    return ChangeEvent.objects.create(
+        kind=kind,
+        object_id=object_id,
+        action="deleted",
+        occurred_at=timezone.now() - dt.timedelta(days=days_ago),
+    )
+
+
+@pytest.mark.parametrize("events", [2, 12])
+def test_change_log_lists_newest_first_at_a_fixed_query_count(
+    editor_client, django_assert_num_queries, events
+):
+    """The log only grows: the list reads the page and one count, whatever its length."""
+    made = [_event("claim", n, days_ago=events - n) for n in range(events)]
+    editor_client.get(CHANGE_EVENTS)  # the session and content types, as a running site has
+    with django_assert_num_queries(6):
+        response = editor_client.get(CHANGE_EVENTS)
+    listed = [event.pk for event in response.context["cl"].result_list]
+    assert listed == [event.pk for event in reversed(made)]
+
+
+def test_change_log_filters_by_recent_dates(editor_client):
+    recent, old = _event("article", 1, days_ago=2), _event("article", 2, days_ago=40)
+    week = editor_client.get(CHANGE_EVENTS).context["cl"]
+    past_7_days = next(
+        choice
+        for spec in week.filter_specs
+        for choice in spec.choices(week)
+        if choice["display"] == "Past 7 days"
+    )
+    response = editor_client.get(CHANGE_EVENTS + past_7_days["query_string"])
+    assert [event.pk for event in response.context["cl"].result_list] == [recent.pk]
+    assert old.pk not in [event.pk for event in response.context["cl"].result_list]
