@@ -17,6 +17,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from entities.models import Entity
+
 from .. import roles
 from ..models import (
     Article,
@@ -36,6 +38,7 @@ from ..services import (
 )
 from .history import HistoryCompareAdmin
 from .list_filters import AutocompleteListFilter, autocomplete_filter_media
+from .search_terms import search_words
 
 CONTENT_FIELDS = ["text", "kind", "speaker", "subjects", *FIGURE_FIELDS, "pledge_status"]
 VERDICT_FIELDS = ["status", "status_note"]
@@ -186,6 +189,19 @@ class ClaimAdmin(HistoryCompareAdmin):
     @property
     def media(self):
         return super().media + autocomplete_filter_media(self.admin_site)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word (or quoted phrase) in the claim's text or in its speaker's name.
+
+        The speakers whose names match are read first (one short query per word), so the claims
+        are filtered on their own columns: on PostgreSQL the trigram index on the text
+        (migration 0014) and the speaker index answer together, where Django's own search read
+        every claim joined to its speaker (~120 ms at 100,000 claims, more on a busy server).
+        """
+        for word in search_words(search_term):
+            speakers = Entity.objects.filter(name__icontains=word).values_list("pk", flat=True)
+            queryset = queryset.filter(Q(text__icontains=word) | Q(speaker_id__in=list(speakers)))
+        return queryset, False
 
     # -- list columns -----------------------------------------------------------------------
 

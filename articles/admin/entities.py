@@ -12,7 +12,6 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.template.response import TemplateResponse
-from django.utils.text import smart_split, unescape_string_literal
 
 from coverage_site.subqueries import count_of
 from entities.models import Entity, EntityAlias, EntityRelation
@@ -21,6 +20,7 @@ from .. import roles
 from ..models import Claim
 from ..services import entity_merge
 from .history import HistoryCompareAdmin
+from .search_terms import search_words
 
 
 class EntityAliasInline(admin.TabularInline):
@@ -70,9 +70,7 @@ class EntityAdmin(HistoryCompareAdmin):
         (speaker, subjects, mentions, event, the claim queue's filters). An alias is looked up
         with EXISTS instead; no row can come twice.
         """
-        for word in smart_split(search_term):
-            if word[:1] in {'"', "'"} and word[0] == word[-1]:
-                word = unescape_string_literal(word)
+        for word in search_words(search_term):
             alias = EntityAlias.objects.filter(entity=OuterRef("pk"), name__icontains=word)
             queryset = queryset.filter(
                 Q(name__icontains=word) | Q(wikidata_id__icontains=word) | Exists(alias)

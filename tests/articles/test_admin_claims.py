@@ -231,3 +231,21 @@ def test_a_malformed_filter_value_reloads_the_queue_with_the_admins_error_flag(c
     response = client.get(reverse(CHANGELIST), {param: "abc"})
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].endswith("?e=1")
+
+
+def test_queue_search_matches_every_word_in_the_text_or_the_speakers_name(
+    client, django_assert_num_queries
+):
+    chey = PersonFactory(name="Chey Tae-won")
+    by_chey = ClaimFactory(speaker=chey, text="SK will build an AI data centre in Ulsan.")
+    about_ulsan = ClaimFactory(text="Ulsan's port handled record volumes.")
+    unrelated = ClaimFactory(text="Tariffs were discussed at length.")
+    client.force_login(fact_checker())
+    assert _listed(client, q="ulsan") == {by_chey.pk, about_ulsan.pk}
+    assert _listed(client, q="chey") == {by_chey.pk}
+    assert _listed(client, q="ulsan chey") == {by_chey.pk}
+    assert _listed(client, q='"data centre"') == {by_chey.pk}
+    assert _listed(client, q="ulsan tariffs") == set()
+    assert _listed(client, q="tariffs") == {unrelated.pk}
+    with django_assert_num_queries(9):  # one speaker lookup per word beside the list's own
+        client.get(reverse(CHANGELIST), {"q": "ulsan chey"})
