@@ -46,6 +46,51 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("home_cached", "home page, cached", "/", cached=True),
 ]
 
+
+@dataclass(frozen=True)
+class Page:
+    """A page the sweep requests one at a time (``bench/sweep.py``); ``editor`` signs it in."""
+
+    key: str
+    label: str
+    path: str
+    editor: bool = False
+
+
+# Everything else a reader, an API client or an editor opens, for the sweep's growth figures.
+# Placeholders as above.
+SWEEP: list[Page] = [
+    Page("claims_explorer", "claims explorer", "/claims/"),
+    Page("claims_explorer_deep", "claims explorer, page 40", "/claims/?page=40"),
+    Page("pledges", "pledge tracker", "/pledges/"),
+    Page("entity_page_deep", "busy entity, page 20", "/entities/{busy_entity}/?page=20"),
+    Page("entity_feed", "busy entity's RSS feed", "/entities/{busy_entity}/feed/rss/"),
+    Page("feed", "RSS feed", "/feed/rss/"),
+    Page("sitemap", "sitemap.xml", "/sitemap.xml"),
+    Page("api_articles", "API: articles", "/api/v1/articles/"),
+    Page("api_entities", "API: entities", "/api/v1/entities/"),
+    Page("api_sources", "API: sources", "/api/v1/sources/"),
+    Page("api_claims_search", "API: claims matching a word", "/api/v1/claims/?q={search_term}"),
+    Page("admin_index", "admin: home", "/admin/", editor=True),
+    Page("admin_articles", "admin: articles", "/admin/articles/article/", editor=True),
+    Page("admin_claims", "admin: claim queue", "/admin/articles/claim/", editor=True),
+    Page(
+        "admin_claims_search",
+        "admin: claim queue searched",
+        "/admin/articles/claim/?q={search_term}",
+        editor=True,
+    ),
+    Page("admin_sources", "admin: sources", "/admin/articles/source/", editor=True),
+    Page("admin_entities", "admin: entities", "/admin/entities/entity/", editor=True),
+    Page(
+        "admin_autocomplete",
+        "admin: entity autocomplete",
+        "/admin/autocomplete/?term=pacific&app_label=articles&model_name=claim&field_name=speaker",
+        editor=True,
+    ),
+    Page("admin_change_log", "admin: change log", "/admin/sync/changeevent/", editor=True),
+]
+
 # Run after the data set is built, before the server starts: management commands (with their
 # arguments) that derive data bulk inserts skip, e.g. a change-feed backfill or search vectors.
 # Commands that do not exist are reported and skipped.

@@ -50,14 +50,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+NO_REDIRECTS = urllib.request.build_opener(_NoRedirect)
 
 
 def fetch(url: str) -> tuple[int, int | None]:
     """GET ``url`` as the load balancer would; return the status and the query count."""
     request = urllib.request.Request(url, headers=PROXY_HEADERS)
     try:
-        with _opener.open(request, timeout=30) as response:
+        with NO_REDIRECTS.open(request, timeout=30) as response:
             response.read()
             status, headers = response.status, response.headers
     except urllib.error.HTTPError as error:

@@ -178,3 +178,40 @@ def format_seed_import(seed: dict) -> str:
         f"seed import ({seed['size']}): median {seconds:.3f} s of {seed.get('runs', 1)}{cold} "
         f"(target < {SEED_IMPORT_TARGET_S:.0f} s {met})"
     )
+
+
+SWEEP_COLUMNS = "{:<30} {:>9} {:>9} {:>7} {:>13} {:>9}  {}"
+SWEEP_HEADER = SWEEP_COLUMNS.format(
+    "page", "tenth ms", "full ms", "growth", "queries t/f", "full KB", "note"
+)
+
+
+def format_sweep(swept: dict[str, list[dict]]) -> str:
+    """The sweep's pages side by side at both sizes (or the one size run), with the growth of
+    the median time; a page that grows by the load test's growth target or more is flagged."""
+    tenth = {row["page"]: row for row in swept.get("tenth", [])}
+    full = {row["page"]: row for row in swept.get("full", [])}
+    lines = [SWEEP_HEADER]
+    for key in dict.fromkeys([*tenth, *full]):
+        small, large = tenth.get(key, {}), full.get(key, {})
+        grows = factor(small.get("median_ms"), large.get("median_ms"))
+        notes = [
+            f"{size} answered {row['status']}"
+            for size, row in (("tenth", small), ("full", large))
+            if row and row.get("status") != 200
+        ]
+        if grows is not None and grows >= GROWTH_TARGET:
+            notes.append(f"grows {grows:.1f}x with the data")
+        queries = f"{_num(small.get('queries'), 0)}/{_num(large.get('queries'), 0)}"
+        lines.append(
+            SWEEP_COLUMNS.format(
+                (large or small)["label"],
+                _num(small.get("median_ms")),
+                _num(large.get("median_ms")),
+                _x(grows),
+                queries,
+                _num(large.get("kilobytes")),
+                "; ".join(notes),
+            ).rstrip()
+        )
+    return "\n".join(lines)

@@ -22,8 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import load, report
-from .endpoints import BARE, ENDPOINTS, POST_BUILD_COMMANDS, Endpoint
+from . import load, report, sweep
+from .endpoints import BARE, ENDPOINTS, POST_BUILD_COMMANDS, SWEEP, Endpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -191,13 +191,22 @@ class Server:
         self.log.close()
 
 
+def placeholders(manifest: dict) -> dict[str, str]:
+    """The values paths' placeholders take, but {article} for a rotating endpoint."""
+    return {
+        "busy_entity": manifest["busy_entity"],
+        "search_term": manifest["search_term"],
+        "article": manifest["public_article_slugs"][0],
+    }
+
+
 def expand(endpoint: Endpoint, manifest: dict) -> list[str]:
     """The URLs an endpoint is measured on: every public article in turn, or one URL."""
-    values = {"busy_entity": manifest["busy_entity"], "search_term": manifest["search_term"]}
-    slugs = manifest["public_article_slugs"]
+    values = placeholders(manifest)
     if endpoint.rotate:
-        return [endpoint.path.format(article=slug, **values) for slug in slugs]
-    return [endpoint.path.format(article=slugs[0], **values)]
+        slugs = manifest["public_article_slugs"]
+        return [endpoint.path.format(**{**values, "article": slug}) for slug in slugs]
+    return [endpoint.path.format(**values)]
 
 
 def measure(server: Server, endpoint: Endpoint, manifest: dict, size: str, args) -> dict:
@@ -253,7 +262,7 @@ def _note(endpoint: Endpoint, result: dict) -> str:
     return "; ".join(notes)
 
 
-def run_size(size: str, args, secret_key: str) -> tuple[list[dict], dict, dict]:
+def run_size(size: str, args, secret_key: str) -> tuple[list[dict], dict, dict, list[dict]]:
     database = DATABASES[size]
     env = environment(args, database, secret_key)
     log(f"\n== {size} size ({report.SIZES[size]}): database {database} ==")
@@ -271,7 +280,7 @@ def run_size(size: str, args, secret_key: str) -> tuple[list[dict], dict, dict]:
     vacuum(database)
     seed_import = {"size": size, **json.loads(manage(env, "time_seed_import"))}
     log(report.format_seed_import(seed_import))
-    results = []
+    results, swept = [], []
     # The bare view and the uncached endpoints first, with the public cache off; then the
     # cached ones with it on (the cache is emptied before each endpoint).
     for cached in (False, True):
@@ -281,10 +290,14 @@ def run_size(size: str, args, secret_key: str) -> tuple[list[dict], dict, dict]:
                 flush_cache(args.redis)
                 log(f"measuring {endpoint.label} …")
                 results.append(measure(server, endpoint, manifest, size, args))
+            if not cached and SWEEP:
+                log(f"sweeping {len(SWEEP)} other pages, one request at a time …")
+                session = manage(env, "bench_session").strip()
+                swept = sweep.sweep(server.base, SWEEP, placeholders(manifest), session)
     if not args.keep_db:
         recreate_database(database, drop_only=True)
     manifest.pop("public_article_slugs")
-    return results, seed_import, manifest
+    return results, seed_import, manifest, swept
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,9 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     initial_load = os.getloadavg()[0]
     secret_key = secrets.token_urlsafe(50)
-    results, seed_imports, data = [], [], {}
+    results, seed_imports, data, swept = [], [], {}, {}
     for size in args.sizes:
-        size_results, seed_import, manifest = run_size(size, args, secret_key)
+        size_results, seed_import, manifest, swept[size] = run_size(size, args, secret_key)
         results += size_results
         seed_imports.append(seed_import)
         data[size] = manifest
@@ -311,11 +324,18 @@ def main(argv: list[str] | None = None) -> int:
             f"queries under {report.GROWTH_TARGET}x)"
         )
         out(report.format_growth(growth))
+    if any(swept.values()):
+        out(
+            f"\nOther pages, one request at a time (median of {sweep.REPEATS}, public cache off; "
+            "admin pages as an Editor)"
+        )
+        out(report.format_sweep(swept))
     out()
     for seed_import in seed_imports:
         out(report.format_seed_import(seed_import))
     out(_load_note(initial_load))
-    _write(args, results, growth, seed_imports, data, time.monotonic() - started, initial_load)
+    seconds = time.monotonic() - started
+    _write(args, results, growth, seed_imports, data, swept, seconds, initial_load)
     out(f"\nWrote {args.output} in {time.monotonic() - started:.0f} s. "
         "On a shared machine compare ratios, not absolute rates, across runs.")  # fmt: skip
     return 0
@@ -351,7 +371,7 @@ def _rounded(value):
     return value
 
 
-def _write(args, results, growth, seed_imports, data, seconds: float, load_average: float):
+def _write(args, results, growth, seed_imports, data, swept, seconds: float, load_average: float):
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
@@ -376,7 +396,13 @@ def _write(args, results, growth, seed_imports, data, seconds: float, load_avera
         "bare_endpoint": BARE.path,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"meta": meta, "results": results, "growth": growth, "seed_import": seed_imports}
+    payload = {
+        "meta": meta,
+        "results": results,
+        "growth": growth,
+        "seed_import": seed_imports,
+        "sweep": swept,
+    }
     args.output.write_text(json.dumps(_rounded(payload), indent=1) + "\n")
 
 

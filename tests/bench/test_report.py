@@ -165,3 +165,21 @@ def test_seed_import_line_shows_time_against_target_or_why_not_measured():
     assert report.format_seed_import(missing) == (
         "seed import (tenth): not available (no `import_report` command yet)"
     )
+
+
+def _swept(page, ms, status=200, queries=4):
+    row = {"page": page, "label": page.replace("_", " "), "status": status}
+    if status == 200:
+        row.update(median_ms=ms, queries=queries, kilobytes=12.0)
+    return row
+
+
+def test_sweep_table_sets_both_sizes_side_by_side_and_flags_a_growing_page():
+    swept = {
+        "tenth": [_swept("pledges", 10.0), _swept("feed", 4.0), _swept("sitemap", 5.0)],
+        "full": [_swept("pledges", 400.0), _swept("feed", 4.4), _swept("sitemap", 0, status=500)],
+    }
+    lines = {line.split("  ")[0]: line for line in report.format_sweep(swept).splitlines()[1:]}
+    assert "40.00x" in lines["pledges"] and "grows 40.0x with the data" in lines["pledges"]
+    assert "1.10x" in lines["feed"] and "grows" not in lines["feed"]
+    assert "full answered 500" in lines["sitemap"]
