@@ -47,7 +47,9 @@ PAGES = {
         8,
     ),
     "claims explorer, page 2": (lambda c: "/claims/?page=2", 6),
-    "pledge tracker": (lambda c: "/pledges/", 3),
+    # The status summary (one aggregate), the page's rows (its ids a subquery), their
+    # subjects and appearances; the page count comes from the summary.
+    "pledge tracker": (lambda c: "/pledges/", 4),
     # On PostgreSQL the candidates' ids come first (articles: the walk's floor too), and a
     # second look when the newest-first walk finds fewer than 100 claims, as it does here.
     "search": (lambda c: "/search/?q=billion", 9 if connection.vendor == "postgresql" else 5),
