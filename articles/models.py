@@ -761,6 +761,11 @@ class Claim(models.Model):
                 condition=Q(amount__isnull=False),
                 name="claim_same_figure",
             ),
+            # The sitemap's claims section, in id order, read from the index alone however
+            # deep its page: whether each claim is public, and its lastmod.
+            models.Index(
+                fields=["id"], include=["public_from", "updated_at"], name="claim_sitemap_order"
+            ),
             # The pledge tracker's order (``in_pledge_order``), for pledges only: a page walks
             # it and stops, and the summary counts statuses from the index alone.
             models.Index(

@@ -1,4 +1,11 @@
-"""sitemap.xml sections and the Google News sitemap (articles of the last two days)."""
+"""The sitemap index and its sections, and the Google News sitemap (articles of the last two
+days).
+
+``/sitemap.xml`` is Django's sitemap index: a link to each page of each section
+(``/sitemap-<section>.xml?p=N``, ``SiteSitemap.limit`` URLs a page), as Django documents for
+large sites. A section page reads its slice of items, with only the fields its URLs and
+lastmod need, and never counts the section: only the index does, to know how many pages to
+link."""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,10 +25,33 @@ from .models import Article, Claim, Source
 NEWS_WINDOW = dt.timedelta(days=2)
 
 
+class SlicePaginator(Paginator):
+    """A paginator whose ``page(n)`` reads the n-th slice without counting the items (the
+    COUNT over every published claim cost more than reading a page); past the last page
+    the slice is empty: ``EmptyPage``, which the sitemap view answers with a 404."""
+
+    def page(self, number) -> Page:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        bottom = (number - 1) * self.per_page
+        items = list(self.object_list[bottom : bottom + self.per_page])
+        if not items and number > 1:
+            raise EmptyPage("That page contains no results")
+        return self._get_page(items, number, self)
+
+
 class SiteSitemap(Sitemap):
     """Absolute URLs on ``SITE_URL``, whatever host the request came in on."""
 
     limit = 5000
+
+    @property
+    def paginator(self) -> Paginator:
+        return SlicePaginator(self._items(), self.limit)
 
     def get_protocol(self, protocol=None) -> str:
         return urlsplit(settings.SITE_URL).scheme or "https"
@@ -30,6 +61,11 @@ class SiteSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.updated_at
+
+    def get_latest_lastmod(self):
+        """The section's newest change, for the index (Django's default calls ``lastmod``
+        on every item of the section)."""
+        return self.items().order_by("-updated_at").values_list("updated_at", flat=True).first()
 
 
 class PagesSitemap(SiteSitemap):
@@ -44,25 +80,30 @@ class PagesSitemap(SiteSitemap):
     def lastmod(self, item):
         return None
 
+    def get_latest_lastmod(self):
+        return None
+
 
 class ArticleSitemap(SiteSitemap):
     def items(self):
-        return Article.objects.published().order_by("-published_at", "pk")
+        return (
+            Article.objects.published().order_by("-published_at", "pk").only("slug", "updated_at")
+        )
 
 
 class ClaimSitemap(SiteSitemap):
     def items(self):
-        return Claim.objects.published().order_by("pk")
+        return Claim.objects.published().order_by("pk").only("updated_at")
 
 
 class EntitySitemap(SiteSitemap):
     def items(self):
-        return Entity.objects.public().order_by("pk")
+        return Entity.objects.public().order_by("pk").only("slug", "updated_at")
 
 
 class SourceSitemap(SiteSitemap):
     def items(self):
-        return Source.objects.public().order_by("pk")
+        return Source.objects.public().order_by("pk").only("updated_at")
 
 
 SITEMAPS = {

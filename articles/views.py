@@ -7,9 +7,10 @@ from __future__ import annotations
 from functools import cache
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -25,7 +26,7 @@ from .filters import ClaimExplorerFilter, explorer_queryset
 from .models import Article, Claim, PledgeStatus, Source
 from .presenters import article_page_context, claim_status_history, home_page_context
 from .search import MAX_QUERY_LENGTH, search_everything
-from .sitemaps import news_articles
+from .sitemaps import SITEMAPS, news_articles
 from .structured_data import SITE_NAME, claim_graph
 
 CLAIMS_PER_PAGE = 25
@@ -179,6 +180,19 @@ def search(request: HttpRequest) -> HttpResponse:
     elif query:
         context["results"] = search_everything(query)
     return render(request, "search.html", context)
+
+
+@require_safe
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """Django's sitemap index: a link to each page of each section (``sitemaps.py``).
+
+    Django writes those links on the request's host; like every absolute link of ours they
+    belong on ``SITE_URL``, so they are moved there before the response renders."""
+    response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="articles:sitemap_section")
+    for item in response.context_data["sitemaps"]:
+        link = urlsplit(item.location)
+        item.location = absolute_url(f"{link.path}?{link.query}" if link.query else link.path)
+    return response
 
 
 @require_safe
