@@ -10,11 +10,14 @@ link."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +31,16 @@ NEWS_WINDOW = dt.timedelta(days=2)
 class SlicePaginator(Paginator):
     """A paginator whose ``page(n)`` reads the n-th slice without counting the items (the
     COUNT over every published claim cost more than reading a page); past the last page
-    the slice is empty: ``EmptyPage``, which the sitemap view answers with a 404."""
+    the slice is empty: ``EmptyPage``, which the sitemap view answers with a 404. Only the
+    index asks for ``count``, which ``count_items`` gives."""
+
+    def __init__(self, object_list, per_page: int, *, count_items: Callable[[], int]) -> None:
+        super().__init__(object_list, per_page)
+        self.count_items = count_items
+
+    @cached_property
+    def count(self) -> int:
+        return self.count_items()
 
     def page(self, number) -> Page:
         try:
@@ -45,13 +57,21 @@ class SlicePaginator(Paginator):
 
 
 class SiteSitemap(Sitemap):
-    """Absolute URLs on ``SITE_URL``, whatever host the request came in on."""
+    """Absolute URLs on ``SITE_URL``, whatever host the request came in on; ``items()`` a
+    queryset of records with ``updated_at``."""
 
     limit = 5000
 
     @property
     def paginator(self) -> Paginator:
-        return SlicePaginator(self._items(), self.limit)
+        return SlicePaginator(self.items(), self.limit, count_items=lambda: self.totals["count"])
+
+    @cached_property
+    def totals(self) -> dict:
+        """How many items the section has and their newest change, in one query: all the
+        index asks of a section (public entities and sources are found by joins over every
+        claim, a third of a second whichever way they are read)."""
+        return self.items().aggregate(count=Count("pk"), latest=Max("updated_at"))
 
     def get_protocol(self, protocol=None) -> str:
         return urlsplit(settings.SITE_URL).scheme or "https"
@@ -63,9 +83,7 @@ class SiteSitemap(Sitemap):
         return item.updated_at
 
     def get_latest_lastmod(self):
-        """The section's newest change, for the index (Django's default calls ``lastmod``
-        on every item of the section)."""
-        return self.items().order_by("-updated_at").values_list("updated_at", flat=True).first()
+        return self.totals["latest"]
 
 
 class PagesSitemap(SiteSitemap):
@@ -76,6 +94,10 @@ class PagesSitemap(SiteSitemap):
 
     def location(self, item: str) -> str:
         return reverse(item)
+
+    @property
+    def paginator(self) -> Paginator:
+        return Paginator(self.items(), self.limit)
 
     def lastmod(self, item):
         return None
