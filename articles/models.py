@@ -766,6 +766,9 @@ class Claim(models.Model):
             models.Index(
                 fields=["id"], include=["public_from", "updated_at"], name="claim_sitemap_order"
             ),
+            # The explorer's unit choices: the distinct units, read a step a unit
+            # (``filters._units_on_file``).
+            models.Index(fields=["unit"], condition=~Q(unit=""), name="claim_unit"),
             # The pledge tracker's order (``in_pledge_order``), for pledges only: a page walks
             # it and stops, and the summary counts statuses from the index alone.
             models.Index(

@@ -10,8 +10,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The sitemap's claims section pages and the pledge tracker (articles/sitemaps.py,
-        # articles/views.py pledge_list): pages read from the indexes alone.
+        # The sitemap's claims section pages, the pledge tracker and the explorer's unit
+        # choices (articles/sitemaps.py, articles/views.py pledge_list, articles/filters.py):
+        # read from the indexes alone.
         migrations.AddIndex(
             model_name='claim',
             index=models.Index(fields=['id'], include=('public_from', 'updated_at'), name='claim_sitemap_order'),
@@ -19,5 +20,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='claim',
             index=models.Index(condition=models.Q(('kind', 'pledge')), fields=['figure_date', 'id'], include=('public_from', 'pledge_status'), name='claim_pledge_order'),
+        ),
+        migrations.AddIndex(
+            model_name='claim',
+            index=models.Index(condition=models.Q(('unit', ''), _negated=True), fields=['unit'], name='claim_unit'),
         ),
     ]
