@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Case, F, Subquery, Value, When
 from django_filters.constants import EMPTY_VALUES
 
@@ -24,9 +25,7 @@ def unit_choices() -> list[tuple[str, str]]:
     claim for publication before picking out the distinct units took 0.1 s with the full
     benchmark data, on every explorer page.
     """
-    units = list(
-        Claim.objects.exclude(unit="").order_by("unit").values_list("unit", flat=True).distinct()
-    )
+    units = _units_on_file()
     if not units:
         return []
     first_published = [
@@ -37,6 +36,27 @@ def unit_choices() -> list[tuple[str, str]]:
         Claim.objects.filter(pk__in=first_published).order_by().values_list("unit", flat=True)
     )
     return [(unit, unit) for unit in units if unit in offered]
+
+
+def _units_on_file() -> list[str]:
+    """Every unit a claim has, A–Z, as ``SELECT DISTINCT unit`` would give them, but read
+    from the ``claim_unit`` index one step a unit (a loose index scan: each step asks for
+    the least unit after the last one found). DISTINCT read every claim, 20 ms at 100,000
+    claims; this reads a handful of index entries. A recursive query, which the ORM does
+    not write."""
+    table = connection.ops.quote_name(Claim._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE units (unit) AS (
+            SELECT MIN(unit) FROM {table} WHERE unit > ''
+            UNION ALL
+            SELECT (SELECT MIN(c.unit) FROM {table} c WHERE c.unit > units.unit AND c.unit > '')
+            FROM units WHERE units.unit IS NOT NULL
+        )
+        SELECT unit FROM units WHERE unit IS NOT NULL
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [unit for (unit,) in cursor.fetchall()]
 
 
 ENTITY_HELP = "The last part of the entity's page address, as in /entities/sk-group/."

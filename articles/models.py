@@ -395,6 +395,11 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
 
 
+def _pledge_status_values(status: str) -> list[str]:
+    """The stored values meaning ``status``: a pledge with none set is pending."""
+    return [status, ""] if status == PledgeStatus.PENDING else [status]
+
+
 def chart_unit() -> Case:
     """The unit a figure is charted in: its stated equivalent's, if any, else its own (the
     ``claim_chart_rank`` index holds the same expression)."""
@@ -448,6 +453,26 @@ class ClaimQuerySet(models.QuerySet):
 
     def pledges(self) -> ClaimQuerySet:
         return self.filter(kind=ClaimKind.PLEDGE)
+
+    def in_pledge_status(self, status: str) -> ClaimQuerySet:
+        """Pledges in ``status`` (a ``PledgeStatus`` value); one with none set is pending."""
+        return self.filter(pledge_status__in=_pledge_status_values(status))
+
+    def pledge_status_counts(self) -> dict[str, int]:
+        """Pledge status -> how many of these claims are in it (every status, zeros
+        included; none set counts as pending): one aggregate query, read from the
+        ``claim_pledge_order`` index alone when called on ``published().pledges()``."""
+        return self.aggregate(
+            **{
+                status: Count("pk", filter=Q(pledge_status__in=_pledge_status_values(status)))
+                for status in PledgeStatus.values
+            }
+        )
+
+    def in_pledge_order(self) -> ClaimQuerySet:
+        """The pledge tracker's order: nearest target date first, undated last (walks the
+        ``claim_pledge_order`` index)."""
+        return self.order_by(F("figure_date").asc(nulls_last=True), "pk")
 
     def for_listing(self) -> ClaimQuerySet:
         """Loads what a public list of claims shows: speaker, subjects (as ``listed_subjects``)
@@ -735,6 +760,22 @@ class Claim(models.Model):
                 fields=["amount", "unit", "figure_date", "id"],
                 condition=Q(amount__isnull=False),
                 name="claim_same_figure",
+            ),
+            # The sitemap's claims section, in id order, read from the index alone however
+            # deep its page: whether each claim is public, and its lastmod.
+            models.Index(
+                fields=["id"], include=["public_from", "updated_at"], name="claim_sitemap_order"
+            ),
+            # The explorer's unit choices: the distinct units, read a step a unit
+            # (``filters._units_on_file``).
+            models.Index(fields=["unit"], condition=~Q(unit=""), name="claim_unit"),
+            # The pledge tracker's order (``in_pledge_order``), for pledges only: a page walks
+            # it and stops, and the summary counts statuses from the index alone.
+            models.Index(
+                fields=["figure_date", "id"],
+                include=["public_from", "pledge_status"],
+                condition=Q(kind=ClaimKind.PLEDGE),
+                name="claim_pledge_order",
             ),
         ]
         constraints = [

@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 from functools import cache
+from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import F
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,10 +26,11 @@ from .filters import ClaimExplorerFilter, explorer_queryset
 from .models import Article, Claim, PledgeStatus, Source
 from .presenters import article_page_context, claim_status_history, home_page_context
 from .search import MAX_QUERY_LENGTH, search_everything
-from .sitemaps import news_articles
+from .sitemaps import SITEMAPS, news_articles
 from .structured_data import SITE_NAME, claim_graph
 
 CLAIMS_PER_PAGE = 25
+PLEDGES_PER_PAGE = 50
 FAVICON = Path(settings.BASE_DIR) / "static" / "favicon.ico"
 
 
@@ -99,21 +102,63 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def pledge_list(request: HttpRequest) -> HttpResponse:
-    pledges = list(
-        Claim.objects.published()
-        .pledges()
-        .for_listing()
-        .order_by(F("figure_date").asc(nulls_last=True), "pk")
-    )
-    counts = dict.fromkeys(PledgeStatus.values, 0)
-    for pledge in pledges:
-        counts[pledge.pledge_status or PledgeStatus.PENDING] += 1
-    context = {
-        "pledges": pledges,
+    """Published pledges, 50 a page in target-date order (``?page=``, ``?status=``), under a
+    summary counting every published pledge by status. A page number or status that does
+    not exist answers 404 or 400 with the summary and a line saying what to ask instead."""
+    pledges = Claim.objects.published().pledges()
+    counts = pledges.pledge_status_counts()
+    context: dict = {
         "summary": [(PledgeStatus(status), count) for status, count in counts.items()],
-        "canonical_url": absolute_url(reverse("articles:pledge_list")),
+        "total": sum(counts.values()),
+        "status": None,
     }
+    status = request.GET.get("status", "")
+    if status:
+        if status not in PledgeStatus.values:
+            known = ", ".join(f"“{value}”" for value in PledgeStatus.values)
+            error = f"There is no pledge status “{status}”: use one of {known}."
+            return _pledge_error(request, context, error, HTTPStatus.BAD_REQUEST)
+        pledges = pledges.in_pledge_status(status)
+        context["status"] = PledgeStatus(status)
+    # Pages by the ids alone (read from the index, however deep the page), then that
+    # page's rows: an OFFSET over whole rows read every skipped pledge from the table.
+    paginator = Paginator(pledges.in_pledge_order().values("pk"), PLEDGES_PER_PAGE)
+    paginator.count = counts[status] if status else context["total"]  # no COUNT query
+    number = request.GET.get("page", "1")
+    try:
+        page = paginator.page(number)
+    except PageNotAnInteger:
+        error = f"“{number}” is not a page number: the pledges fill pages 1 to "
+        error += f"{paginator.num_pages}."
+        return _pledge_error(request, context, error, HTTPStatus.BAD_REQUEST)
+    except EmptyPage:
+        error = f"There is no page {number}: the pledges fill pages 1 to {paginator.num_pages}."
+        return _pledge_error(request, context, error, HTTPStatus.NOT_FOUND)
+    page.object_list = list(
+        Claim.objects.filter(pk__in=page.object_list).in_pledge_order().for_listing()
+    )
+    context.update(
+        page_obj=page,
+        pledges=page.object_list,
+        canonical_url=_pledges_url(status, page.number),
+        previous_url=_pledges_url(status, page.number - 1) if page.has_previous() else "",
+        next_url=_pledges_url(status, page.number + 1) if page.has_next() else "",
+    )
     return render(request, "articles/pledge_list.html", context)
+
+
+def _pledge_error(request: HttpRequest, context: dict, error: str, code: int) -> HttpResponse:
+    context.update(error=error, status=None, canonical_url=_pledges_url("", 1))
+    return render(request, "articles/pledge_list.html", context, status=code)
+
+
+def _pledges_url(status: str, number: int) -> str:
+    """The absolute address of a page of the pledge tracker (page 1 has no ``page``)."""
+    params: dict[str, str | int] = {"status": status} if status else {}
+    if number > 1:
+        params["page"] = number
+    query = f"?{urlencode(params)}" if params else ""
+    return absolute_url(reverse("articles:pledge_list") + query)
 
 
 @require_safe
@@ -135,6 +180,19 @@ def search(request: HttpRequest) -> HttpResponse:
     elif query:
         context["results"] = search_everything(query)
     return render(request, "search.html", context)
+
+
+@require_safe
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """Django's sitemap index: a link to each page of each section (``sitemaps.py``).
+
+    Django writes those links on the request's host; like every absolute link of ours they
+    belong on ``SITE_URL``, so they are moved there before the response renders."""
+    response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="articles:sitemap_section")
+    for item in response.context_data["sitemaps"]:
+        link = urlsplit(item.location)
+        item.location = absolute_url(f"{link.path}?{link.query}" if link.query else link.path)
+    return response
 
 
 @require_safe

@@ -159,3 +159,16 @@ def test_units_offered_are_those_of_published_claims(client, summit):
     ClaimAppearanceFactory(claim=shared, article=summit.article)
     assert [value for value, _ in unit_choices()] == ["GPU", "KRW", "TWh", "USD"]
     assert '<option value="XYZ">' not in client.get(URL).content.decode()
+
+
+def test_units_are_offered_once_each_in_the_databases_order(client, summit):
+    """However many claims share a unit, it is offered once; the units come in the order the
+    database sorts them, lower case included, as ``SELECT DISTINCT unit`` gives them."""
+    from articles.filters import unit_choices
+    from articles.models import Claim
+
+    for unit in ["job", "MW", "EUR", "job", "MW", "USD", "€"] * 3:
+        ClaimAppearanceFactory(claim=FigureClaimFactory(unit=unit), article=summit.article)
+    distinct = Claim.objects.exclude(unit="").order_by("unit").values_list("unit", flat=True)
+    assert [value for value, _ in unit_choices()] == list(distinct.distinct())
+    assert len(unit_choices()) == 7  # GPU, KRW, USD from the summit; EUR, MW, job, €

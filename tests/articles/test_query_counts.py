@@ -47,14 +47,21 @@ PAGES = {
         8,
     ),
     "claims explorer, page 2": (lambda c: "/claims/?page=2", 6),
-    "pledge tracker": (lambda c: "/pledges/", 3),
+    # The status summary (one aggregate), the page's rows (its ids a subquery), their
+    # subjects and appearances; the page count comes from the summary.
+    "pledge tracker": (lambda c: "/pledges/", 4),
     # On PostgreSQL the candidates' ids come first (articles: the walk's floor too), and a
     # second look when the newest-first walk finds fewer than 100 claims, as it does here.
     "search": (lambda c: "/search/?q=billion", 9 if connection.vendor == "postgresql" else 5),
     "RSS feed": (lambda c: "/feed/rss/", 1),
     "Atom feed": (lambda c: "/feed/atom/", 1),
     "entity RSS feed": (lambda c: "/entities/sk-group/feed/rss/", 2),
-    "sitemap.xml": (lambda c: "/sitemap.xml", 8),
+    # The index: each of the four sections' size and newest change, in one query a section.
+    "sitemap.xml": (lambda c: "/sitemap.xml", 4),
+    # A section's page: its slice of items, never a count of the section.
+    "sitemap, claims": (lambda c: "/sitemap-claims.xml", 1),
+    "sitemap, entities": (lambda c: "/sitemap-entities.xml", 1),
+    "sitemap, pages": (lambda c: "/sitemap-pages.xml", 0),
     "Google News sitemap": (lambda c: "/news-sitemap.xml", 1),
 }
 

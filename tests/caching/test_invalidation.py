@@ -61,7 +61,7 @@ def _draft(title: str = "Seoul hosts the AI safety forum"):
 def test_publishing_shows_the_article_everywhere_at_once(anon, summit, editor_user):
     """After a publish, the home page, feed, sitemap, API list and the page itself show it."""
     article = _draft()
-    lists = ["/", "/feed/rss/", "/feed/atom/", "/sitemap.xml", "/api/v1/articles/"]
+    lists = ["/", "/feed/rss/", "/feed/atom/", "/sitemap-articles.xml", "/api/v1/articles/"]
     for url, body in _cached(anon, *lists).items():
         assert article.slug not in body, url
     assert anon.get(article.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND

@@ -30,7 +30,9 @@ def test_a_reader_gets_the_same_page_from_the_cache(anon, summit, django_assert_
     assert second["Content-Type"] == first["Content-Type"]
 
 
-@pytest.mark.parametrize("url", ["/", "/feed/rss/", "/sitemap.xml", "/api/v1/claims/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/feed/rss/", "/sitemap.xml", "/sitemap-claims.xml", "/api/v1/claims/"]
+)
 def test_conditional_get_is_answered_from_the_cache(anon, summit, url, django_assert_num_queries):
     """A page's ETag sent back in If-None-Match gets a 304 with no query."""
     etag = anon.get(url)["ETag"]

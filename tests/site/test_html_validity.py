@@ -113,6 +113,36 @@ def test_busy_entity_pages_are_valid_html(db, tmp_path):
     assert errors == [], "\n".join(f"{e.get('lastLine')}: {e['message']}" for e in errors)
 
 
+def test_paged_pledge_tracker_is_valid_html(db, tmp_path):
+    """The pledge tracker over two pages, filtered by status, and its answer to a bad page."""
+    from articles.views import PLEDGES_PER_PAGE
+    from tests.factories import ClaimAppearanceFactory, PledgeClaimFactory, PublishedArticleFactory
+
+    article = PublishedArticleFactory()
+    for _ in range(PLEDGES_PER_PAGE + 1):
+        ClaimAppearanceFactory(claim=PledgeClaimFactory(), article=article)
+    client = Client()
+    pages = {
+        "1": ("/pledges/", HTTPStatus.OK),
+        "2": ("/pledges/?page=2", HTTPStatus.OK),
+        "met": ("/pledges/?status=met", HTTPStatus.OK),
+        "pending-2": ("/pledges/?status=pending&page=2", HTTPStatus.OK),
+        "bad-page": ("/pledges/?page=9", HTTPStatus.NOT_FOUND),
+        "bad-status": ("/pledges/?status=kept", HTTPStatus.BAD_REQUEST),
+    }
+    files = []
+    for name, (url, status) in pages.items():
+        response = client.get(url)
+        assert response.status_code == status, url
+        files.append(tmp_path / f"pledges-{name}.html")
+        files[-1].write_bytes(response.content)
+        _assert_ready_for_a_strict_csp(files[-1].name, response.content.decode())
+    errors = _validate(files)
+    assert errors == [], "\n".join(
+        f"{e['url'].rsplit('/', 1)[-1]}:{e.get('lastLine')}: {e['message']}" for e in errors
+    )
+
+
 def test_the_checker_catches_invalid_html(tmp_path):
     """The check can fail: a page with a duplicate id and a stray end tag is reported."""
     bad = tmp_path / "bad.html"
