@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_entity_unit_tallies'),
+        ('articles', '0014_claim_text_trigram_index'),
     ]
 
     operations = [
