@@ -57,7 +57,7 @@ class ClaimSitemap(SiteSitemap):
 
 class EntitySitemap(SiteSitemap):
     def items(self):
-        return Entity.objects.public().order_by("pk")
+        return Entity.objects.public_listing().order_by("pk")
 
 
 class SourceSitemap(SiteSitemap):
