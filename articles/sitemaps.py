@@ -62,7 +62,7 @@ class EntitySitemap(SiteSitemap):
 
 class SourceSitemap(SiteSitemap):
     def items(self):
-        return Source.objects.public().order_by("pk")
+        return Source.objects.public_listing().order_by("pk")
 
 
 SITEMAPS = {

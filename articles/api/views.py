@@ -268,4 +268,5 @@ class SourceViewSet(ApiViewSet):
     ordering = ["title", "id"]
 
     def visible(self) -> QuerySet:
-        return Source.objects.visible_to(self.request.user)
+        # A list is counted and paged over every visible source: the tally's way is cheaper.
+        return Source.objects.visible_to(self.request.user, listing=self.action == "list")
