@@ -57,7 +57,7 @@ def _link_delta(parent: str) -> dict[str, str]:
         "insert": f"SELECT 1 AS sign, {parent} AS parent_id, source_id FROM new_rows",
         "delete": f"SELECT -1 AS sign, {parent} AS parent_id, source_id FROM old_rows",
         "update": " UNION ALL ".join(
-            f"SELECT {sign} AS sign, {side}.{parent}, {side}.source_id"
+            f"SELECT {sign} AS sign, {side}.{parent} AS parent_id, {side}.source_id"
             f" FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {moved}"
             for sign, side in ((-1, "o"), (1, "n"))
         ),
