@@ -57,8 +57,9 @@ CASES = [
     # Entities: the held-back ids (anonymous only), the count, the page, the aliases.
     ("/api/v1/entities/", 4, 6),
     ("/api/v1/entities/?kind=organization&name={company}", 4, 6),
-    ("/api/v1/sources/", 2, 5),
-    ("/api/v1/sources/?article={article}", 3, 6),
+    # Sources: the held-back ids (anonymous only), the count, the page.
+    ("/api/v1/sources/", 3, 5),
+    ("/api/v1/sources/?article={article}", 4, 6),
 ]
 
 
