@@ -274,8 +274,8 @@ def test_citation_and_backing_writes_keep_the_source_tally():
     either order: each source's count of listed links follows."""
     article, other = ArticleFactory(), PublishedArticleFactory()
     cited, backing, spare = SourceFactory(), SourceFactory(), SourceFactory()
-    citation = CitationFactory(article=article, source=cited)
-    CitationFactory(article=other, source=cited)
+    citation = CitationFactory(article=article, source=cited, number=1)
+    CitationFactory(article=other, source=cited, number=1)
     claim = ClaimFactory()
     ClaimSourceFactory(claim=claim, source=backing)
     assert_tallies_right()  # the draft's citation and the unlisted claim's backing: none
@@ -295,7 +295,7 @@ def test_citation_and_backing_writes_keep_the_source_tally():
     claim.delete()  # Django deletes the backing rows first
     article.delete()
     assert_tallies_right()
-    raw = CitationFactory(article=other, source=backing)
+    raw = CitationFactory(article=other, source=backing, number=2)
     with connection.cursor() as cursor:  # the article first, then its citations
         cursor.execute("DELETE FROM articles_article WHERE id = %s", [other.pk])
         cursor.execute("DELETE FROM articles_citation WHERE id = %s", [raw.pk])
