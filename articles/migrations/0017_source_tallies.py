@@ -1,5 +1,6 @@
 """A tally of listed links per source, kept by database triggers, for lists of public sources
-(``articles.models.SourceTally``, read by ``Source.objects.public_listing()``).
+(``articles.models.SourceTally``, read by ``Source.objects.public_listing()``), and an index
+in the API's order of sources (title, id), so that a page is read from it.
 
 A source is public when a published article cites it or it backs a published claim. The
 tally counts what is *listed*, as 0011's tallies do: citations in articles with status
@@ -291,4 +292,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers),
+        migrations.AddIndex(
+            model_name="source",
+            index=models.Index(fields=["title", "id"], name="source_title_order"),
+        ),
     ]
