@@ -54,7 +54,9 @@ PAGES = {
     "RSS feed": (lambda c: "/feed/rss/", 1),
     "Atom feed": (lambda c: "/feed/atom/", 1),
     "entity RSS feed": (lambda c: "/entities/sk-group/feed/rss/", 2),
-    "sitemap.xml": (lambda c: "/sitemap.xml", 8),
+    # Each section's count and items; the entities' and sources' held-back ids first
+    # (``public_listing()``).
+    "sitemap.xml": (lambda c: "/sitemap.xml", 10),
     "Google News sitemap": (lambda c: "/news-sitemap.xml", 1),
 }
 
