@@ -46,6 +46,7 @@ CONTENT_MODELS = (
     "articles.EntityClaimTally",
     "articles.EntityTally",
     "articles.EventArticleTally",
+    "articles.SourceTally",
     "entities.Entity",
     "entities.EntityAlias",
     "entities.EntityRedirect",

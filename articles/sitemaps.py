@@ -69,8 +69,8 @@ class SiteSitemap(Sitemap):
     @cached_property
     def totals(self) -> dict:
         """How many items the section has and their newest change, in one query: all the
-        index asks of a section (public entities and sources are found by joins over every
-        claim, a third of a second whichever way they are read)."""
+        index asks of a section (public entities and sources come from their tallies,
+        ``public_listing()``, which reads the held-back ids first: one query more each)."""
         return self.items().aggregate(count=Count("pk"), latest=Max("updated_at"))
 
     def get_protocol(self, protocol=None) -> str:
@@ -120,12 +120,12 @@ class ClaimSitemap(SiteSitemap):
 
 class EntitySitemap(SiteSitemap):
     def items(self):
-        return Entity.objects.public().order_by("pk").only("slug", "updated_at")
+        return Entity.objects.public_listing().order_by("pk").only("slug", "updated_at")
 
 
 class SourceSitemap(SiteSitemap):
     def items(self):
-        return Source.objects.public().order_by("pk").only("updated_at")
+        return Source.objects.public_listing().order_by("pk").only("updated_at")
 
 
 SITEMAPS = {

@@ -1,11 +1,13 @@
 """Counts of published coverage read from the tallies the database keeps.
 
 The tally tables (``EntityClaimTally``, ``EntityTally``, ``ChartUnitTally``,
-``EventArticleTally``, triggers in migration 0011; ``EntityChartUnitTally``, 0013) count what
-is *listed*: claims with ``public_from`` set, articles with status published whatever their
-time. Each read here adds them up and subtracts what ``scheduled()`` holds back (listed, but
-not yet due: an index range of a few rows), so it gives what ``published()`` would count,
-without a GROUP BY over everything published: the counts' cost no longer grows with the site.
+``EventArticleTally``, triggers in migration 0011; ``EntityChartUnitTally``, 0013;
+``SourceTally``, 0016) count what is *listed*: claims with ``public_from`` set, articles with
+status published whatever their time. Each read here adds them up and subtracts what
+``scheduled()`` holds back (listed, but not yet due: an index range of a few rows), so it
+gives what ``published()`` would count, without a GROUP BY over everything published: the
+counts' cost no longer grows with the site. (``SourceTally`` is read by
+``Source.objects.public_listing()``.)
 
 ``recount()`` rebuilds the tallies from scratch (``manage.py recount_tallies``).
 """
@@ -27,13 +29,21 @@ from .models import (
     EntityClaimTally,
     EntityTally,
     EventArticleTally,
+    SourceTally,
     chart_unit,
 )
 
-TALLIES = [EntityClaimTally, EntityTally, ChartUnitTally, EventArticleTally, EntityChartUnitTally]
-CLAIMS, ENTITIES, UNITS, EVENTS, ENTITY_UNITS = (model._meta.db_table for model in TALLIES)
+TALLIES = [
+    EntityClaimTally,
+    EntityTally,
+    ChartUnitTally,
+    EventArticleTally,
+    EntityChartUnitTally,
+    SourceTally,
+]
+CLAIMS, ENTITIES, UNITS, EVENTS, ENTITY_UNITS, SOURCES = (model._meta.db_table for model in TALLIES)
 
-# Migrations 0011 and 0013's backfills hold frozen copies of these statements.
+# Migrations 0011, 0013 and 0016's backfills hold frozen copies of these statements.
 RECOUNT = f"""
 DELETE FROM {CLAIMS};
 INSERT INTO {CLAIMS} (entity_id, status, n)
@@ -76,6 +86,15 @@ SELECT entity_id, unit, COUNT(*) FROM (
     WHERE c.public_from IS NOT NULL AND c.amount IS NOT NULL
         AND (c.speaker_id IS NULL OR s.entity_id <> c.speaker_id)
 ) involved GROUP BY entity_id, unit;
+DELETE FROM {SOURCES};
+INSERT INTO {SOURCES} (source_id, n)
+SELECT source_id, COUNT(*) FROM (
+    SELECT c.source_id FROM articles_citation c
+    JOIN articles_article a ON a.id = c.article_id WHERE a.status = 'published'
+    UNION ALL
+    SELECT l.source_id FROM articles_claimsource l
+    JOIN articles_claim c ON c.id = l.claim_id WHERE c.public_from IS NOT NULL
+) listed GROUP BY source_id;
 """
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -37,9 +37,67 @@ class EntityKind(models.TextChoices):
     PRODUCT = "product", "Product or technology"
 
 
+def _held_back_sql() -> tuple[str, list]:
+    """SQL for the ids of the entities whose listed coverage is all scheduled for later, and
+    its parameters: the tallies (``EntityTally``, ``EventArticleTally``) count listed claims
+    involving an entity, articles with status published mentioning it and covering it as an
+    event, whatever their time; an entity whose counts the scheduled claims and articles
+    (``scheduled()``: listed but not yet due) use up entirely is not public yet. Only the
+    entities those few rows involve are looked at.
+
+    A scheduled claim's subjects are looked up by the claims' ids (as an array on
+    PostgreSQL, whose planner otherwise hashed every subject row), and a claim counts once per
+    entity, not again as a subject of its speaker's claim, as the tallies count it."""
+    from django.apps import apps
+
+    claim_model = apps.get_model("articles", "Claim")
+    article_model = apps.get_model("articles", "Article")
+    claims = claim_model.objects.scheduled().order_by()
+    articles = article_model.objects.scheduled().order_by()
+    parts = [
+        claims.exclude(speaker=None).values("speaker_id"),
+        claims.values("id", "speaker_id"),
+        claims.values("id"),
+        articles.values("id"),
+        articles.exclude(event=None).values("event_id"),
+    ]
+    compiled = [part.query.sql_with_params() for part in parts]
+    (speakers, _), (claim_rows, _), (claim_ids, _), (article_ids, _), (events, _) = compiled
+    postgres = connection.vendor == "postgresql"
+    among_claims = f"= ANY(ARRAY({claim_ids}))" if postgres else f"IN ({claim_ids})"
+    among_articles = f"= ANY(ARRAY({article_ids}))" if postgres else f"IN ({article_ids})"
+    table = {
+        name: apps.get_model("articles", name)._meta.db_table
+        for name in ("EntityTally", "EventArticleTally")
+    }
+    subjects = claim_model.subjects.through._meta.db_table
+    mentions = article_model.mentions.through._meta.db_table
+    sql = (
+        "SELECT p.k FROM (SELECT k, SUM(c) AS c, SUM(a) AS a, SUM(v) AS v FROM ("
+        f"SELECT s.speaker_id AS k, 1 AS c, 0 AS a, 0 AS v FROM ({speakers}) s "
+        f"UNION ALL SELECT j.entity_id, 1, 0, 0 FROM {subjects} j "
+        f"JOIN ({claim_rows}) c ON c.id = j.claim_id WHERE j.claim_id {among_claims} "
+        "AND (c.speaker_id IS NULL OR c.speaker_id <> j.entity_id) "
+        f"UNION ALL SELECT m.entity_id, 0, 1, 0 FROM {mentions} m "
+        f"WHERE m.article_id {among_articles} "
+        f"UNION ALL SELECT e.event_id, 0, 0, 1 FROM ({events}) e"
+        ") pending GROUP BY k) p "
+        f"LEFT JOIN {table['EntityTally']} t ON t.entity_id = p.k "
+        f"LEFT JOIN {table['EventArticleTally']} v ON v.event_id = p.k "
+        "WHERE COALESCE(t.claims, 0) <= p.c AND COALESCE(t.articles, 0) <= p.a "
+        "AND COALESCE(v.n, 0) <= p.v"
+    )
+    return sql, [param for _, params in compiled for param in params]
+
+
 class EntityQuerySet(models.QuerySet):
     def public(self) -> EntityQuerySet:
-        """Entities readers may see: those reached through published coverage only."""
+        """Entities readers may see: those reached through published coverage only (the event
+        or a mention of a published article, the speaker or a subject of a published claim).
+
+        Asked entity by entity (four EXISTS, each stopping at its first find): right for a
+        few entities (a page, a slug, a page of ids). A whole list is cheaper to work out
+        with ``public_listing()``, the same entities read from the tallies."""
         from django.apps import apps
 
         article_model = apps.get_model("articles", "Article")
@@ -53,8 +111,31 @@ class EntityQuerySet(models.QuerySet):
             | Exists(public_claims.filter(subjects=OuterRef("pk")))
         )
 
-    def visible_to(self, user) -> EntityQuerySet:
-        """Staff with a role see every entity (drafts' too); everyone else only public ones."""
+    def public_listing(self) -> EntityQuerySet:
+        """The entities ``public()`` finds, worked out for a whole list (a count, a page in
+        some order, a sitemap) from the tallies the database keeps (``articles/tallies.py``):
+        those whose tallies count some listed coverage, less those whose listed coverage is
+        all scheduled for later (``_held_back_sql``, read here at once: usually none). It
+        reads the tallies and the scheduled rows, not the published coverage: ``public()``
+        over every entity made PostgreSQL hash every published article, mention, claim and
+        subject (100 ms a statement on the full benchmark data, and the API's list ran two:
+        a count and a page), and asked entity by entity it took as long. For a few entities
+        ``public()`` is cheaper: this always reads the scheduled rows."""
+        from django.apps import apps
+
+        tally = apps.get_model("articles", "EntityTally")
+        event_tally = apps.get_model("articles", "EventArticleTally")
+        listed = Q(
+            pk__in=tally.objects.filter(Q(claims__gt=0) | Q(articles__gt=0)).values("entity_id")
+        ) | Q(pk__in=event_tally.objects.filter(n__gt=0).values("event_id"))
+        with connection.cursor() as cursor:  # once, not in both the count and the page
+            cursor.execute(*_held_back_sql())
+            held_back = [pk for (pk,) in cursor.fetchall()]
+        return self.filter(listed).exclude(pk__in=held_back)
+
+    def visible_to(self, user, *, listing: bool = False) -> EntityQuerySet:
+        """Staff with a role see every entity (drafts' too); everyone else only public ones
+        (``listing``: for a whole list, ``public_listing()``)."""
         if (
             user is not None
             and user.is_active
@@ -62,7 +143,7 @@ class EntityQuerySet(models.QuerySet):
             and user.has_perm("entities.view_entity")
         ):
             return self.all()
-        return self.public()
+        return self.public_listing() if listing else self.public()
 
     def matching_name(self, name: str) -> EntityQuerySet:
         """Entities whose name or one of whose aliases matches ``name`` once normalised."""
@@ -106,6 +187,11 @@ class Entity(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The API's list order (name, id): a page is read from the index, each entity
+            # checked in the tallies as it comes, instead of sorting every public entity.
+            models.Index(fields=["name", "id"], name="entity_name_order"),
+        ]
         verbose_name_plural = "entities"
         permissions = [("merge_entity", "Can merge duplicate entities")]
         constraints = [

@@ -54,10 +54,12 @@ CASES = [
     ("/api/v1/articles/", 6, 9),
     ("/api/v1/articles/?expand=event,mentions,sources,claims", 6, 9),
     ("/api/v1/articles/?fields=slug,title", 2, 5),
-    ("/api/v1/entities/", 3, 6),
-    ("/api/v1/entities/?kind=organization&name={company}", 3, 6),
-    ("/api/v1/sources/", 2, 5),
-    ("/api/v1/sources/?article={article}", 3, 6),
+    # Entities: the held-back ids (anonymous only), the count, the page, the aliases.
+    ("/api/v1/entities/", 4, 6),
+    ("/api/v1/entities/?kind=organization&name={company}", 4, 6),
+    # Sources: the held-back ids (anonymous only), the count, the page.
+    ("/api/v1/sources/", 3, 5),
+    ("/api/v1/sources/?article={article}", 4, 6),
 ]
 
 

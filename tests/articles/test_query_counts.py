@@ -56,11 +56,12 @@ PAGES = {
     "RSS feed": (lambda c: "/feed/rss/", 1),
     "Atom feed": (lambda c: "/feed/atom/", 1),
     "entity RSS feed": (lambda c: "/entities/sk-group/feed/rss/", 2),
-    # The index: each of the four sections' size and newest change, in one query a section.
-    "sitemap.xml": (lambda c: "/sitemap.xml", 4),
+    # The index: each of the four sections' size and newest change, in one query a section,
+    # the entities' and sources' held-back ids first (``public_listing()``).
+    "sitemap.xml": (lambda c: "/sitemap.xml", 6),
     # A section's page: its slice of items, never a count of the section.
     "sitemap, claims": (lambda c: "/sitemap-claims.xml", 1),
-    "sitemap, entities": (lambda c: "/sitemap-entities.xml", 1),
+    "sitemap, entities": (lambda c: "/sitemap-entities.xml", 2),
     "sitemap, pages": (lambda c: "/sitemap-pages.xml", 0),
     "Google News sitemap": (lambda c: "/news-sitemap.xml", 1),
 }

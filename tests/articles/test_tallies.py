@@ -20,13 +20,16 @@ from articles.models import (
     Article,
     ArticleStatus,
     ChartUnitTally,
+    Citation,
     Claim,
     ClaimAppearance,
     ClaimKind,
+    ClaimSource,
     EntityChartUnitTally,
     EntityClaimTally,
     EntityTally,
     EventArticleTally,
+    SourceTally,
     VerificationStatus,
     chart_unit,
 )
@@ -35,6 +38,7 @@ from articles.services import article_publish, article_transition
 from entities.models import Entity, EntityKind
 from tests.factories import (
     ArticleFactory,
+    CitationFactory,
     ClaimAppearanceFactory,
     ClaimFactory,
     ClaimSourceFactory,
@@ -43,6 +47,7 @@ from tests.factories import (
     FigureClaimFactory,
     PersonFactory,
     PublishedArticleFactory,
+    SourceFactory,
     editor,
 )
 
@@ -80,6 +85,11 @@ def _counted_the_slow_way() -> dict[str, Counter]:
         .values_list("u", flat=True)
     )
     events = Counter(published.exclude(event=None).values_list("event_id", flat=True))
+    sources = Counter(
+        Citation.objects.filter(article__in=published).values_list("source_id", flat=True)
+    ) + Counter(
+        ClaimSource.objects.exclude(claim__public_from=None).values_list("source_id", flat=True)
+    )
     return {
         "claims": claims,
         "entity_claims": entity_claims,
@@ -87,6 +97,7 @@ def _counted_the_slow_way() -> dict[str, Counter]:
         "units": units,
         "entity_units": entity_units,
         "events": events,
+        "sources": sources,
     }
 
 
@@ -105,6 +116,7 @@ def _tallied() -> dict[str, Counter]:
             EntityChartUnitTally.objects.values_list("entity_id", "unit", "n")
         ),
         "events": _nonzero(EventArticleTally.objects.values_list("event_id", "n")),
+        "sources": _nonzero(SourceTally.objects.values_list("source_id", "n")),
     }
 
 
@@ -253,6 +265,41 @@ def test_article_writes_keep_the_mention_and_event_tallies():
     assert_tallies_right()
     ClaimAppearance.objects.filter(article=article).delete()
     article.delete()
+    assert_tallies_right()
+
+
+def test_citation_and_backing_writes_keep_the_source_tally():
+    """Citations and claims' sources added, moved and removed; articles published,
+    unpublished and deleted; claims listed and unlisted, ``update()`` and raw deletes in
+    either order: each source's count of listed links follows."""
+    article, other = ArticleFactory(), PublishedArticleFactory()
+    cited, backing, spare = SourceFactory(), SourceFactory(), SourceFactory()
+    citation = CitationFactory(article=article, source=cited, number=1)
+    CitationFactory(article=other, source=cited, number=1)
+    claim = ClaimFactory()
+    ClaimSourceFactory(claim=claim, source=backing)
+    assert_tallies_right()  # the draft's citation and the unlisted claim's backing: none
+    article_publish(article=article, by=editor())
+    ClaimAppearanceFactory(claim=claim, article=other)
+    assert_tallies_right()
+    citation.source = spare
+    citation.save()
+    ClaimSource.objects.filter(claim=claim).update(source=cited)
+    assert_tallies_right()
+    Article.objects.filter(pk=article.pk).update(status=ArticleStatus.DRAFT)
+    ClaimAppearance.objects.filter(claim=claim).delete()  # unlisted
+    assert_tallies_right()
+    Article.objects.filter(pk=article.pk).update(status=ArticleStatus.PUBLISHED)
+    ClaimAppearanceFactory(claim=claim, article=article)
+    assert_tallies_right()
+    claim.delete()  # Django deletes the backing rows first
+    article.delete()
+    assert_tallies_right()
+    raw = CitationFactory(article=other, source=backing, number=2)
+    with connection.cursor() as cursor:  # the article first, then its citations
+        cursor.execute("DELETE FROM articles_article WHERE id = %s", [other.pk])
+        cursor.execute("DELETE FROM articles_citation WHERE id = %s", [raw.pk])
+        cursor.execute("DELETE FROM articles_citation WHERE article_id = %s", [other.pk])
     assert_tallies_right()
 
 
