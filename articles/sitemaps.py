@@ -64,14 +64,20 @@ class SiteSitemap(Sitemap):
 
     @property
     def paginator(self) -> Paginator:
-        return SlicePaginator(self.items(), self.limit, count_items=lambda: self.totals["count"])
+        return SlicePaginator(self.listed, self.limit, count_items=lambda: self.totals["count"])
+
+    @cached_property
+    def listed(self):
+        """``items()``, built once per request: building the public entities' or sources'
+        queryset reads their held-back ids (``public_listing()``)."""
+        return self.items()
 
     @cached_property
     def totals(self) -> dict:
         """How many items the section has and their newest change, in one query: all the
         index asks of a section (public entities and sources come from their tallies,
         ``public_listing()``, which reads the held-back ids first: one query more each)."""
-        return self.items().aggregate(count=Count("pk"), latest=Max("updated_at"))
+        return self.listed.aggregate(count=Count("pk"), latest=Max("updated_at"))
 
     def get_protocol(self, protocol=None) -> str:
         return urlsplit(settings.SITE_URL).scheme or "https"

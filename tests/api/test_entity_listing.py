@@ -38,7 +38,7 @@ def listed(anon) -> tuple[int, list[str]]:
 
 
 def sitemap_slugs(client) -> set[str]:
-    body = client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-entities.xml").content.decode()
     return {entity.slug for entity in Entity.objects.all() if f"/entities/{entity.slug}/" in body}
 
 

@@ -33,7 +33,7 @@ def listed(anon) -> tuple[int, list[str]]:
 
 
 def sitemap_titles(client) -> list[str]:
-    body = client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-sources.xml").content.decode()
     return sorted(s.title for s in Source.objects.all() if f"/sources/{s.pk}/" in body)
 
 
