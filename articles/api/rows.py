@@ -13,11 +13,12 @@ What is shown is still decided by the serializers: the plan for a request is com
 shaped ``ClaimSerializer`` (``fields=``/``expand=``), its keys in its order, and every value
 that is not a plain string or integer is formatted by the serializer field's own
 ``to_representation`` (decimals, dates, times), or where that is plain ISO 8601 by
-:func:`format_iso`, which writes the same text for a page's dates and times at once. Visibility and order of the related rows are
-those of the ordinary path: the appearances queryset is the view's, subjects and sources are in
-:func:`related_order`, as the view prefetches them. A field this module does not know makes
-:func:`plan_for` return ``None`` and the view falls back to the serializer, so a new field can
-never be dropped silently; ``tests/api/test_claim_rows.py`` checks both paths give the same JSON.
+:func:`format_iso`, which writes the same text for a page's dates and times at once.
+Visibility and order of the related rows are those of the ordinary path: the appearances
+queryset is the view's, subjects and sources are in :func:`related_order`, as the view
+prefetches them. A field this module does not know makes :func:`plan_for` return ``None`` and
+the view falls back to the serializer, so a new field can never be dropped silently;
+``tests/api/test_claim_rows.py`` checks both paths give the same JSON.
 """
 
 from __future__ import annotations
