@@ -225,13 +225,20 @@ def _decimal_text(field: serializers.DecimalField) -> Callable[[object], object]
         or not getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
     ):
         return represent
-    exponent = -places
 
     def text(value):
         if type(value) is Decimal:
-            shape = value.as_tuple()
-            if shape.exponent == exponent and (digits is None or len(shape.digits) <= digits):
-                return f"{value:f}"
+            # ``str`` writes a decimal as ``f"{value:f}"`` does unless it picks the exponent
+            # notation (an "E"; "NaN" and "Infinity" end in a letter); the text's places are
+            # the exponent, and its digits at least the coefficient's (leading zeros too).
+            plain = str(value)
+            if "E" not in plain and plain[-1].isdigit():
+                point = plain.find(".")
+                shown = len(plain) - point - 1 if point >= 0 else 0
+                if shown == places and (
+                    digits is None or len(plain) - (point >= 0) - (plain[0] == "-") <= digits
+                ):
+                    return plain
         return represent(value)
 
     return text
