@@ -41,7 +41,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from coverage_site.fast_reverse import reverser, route_template, slug_pattern
+from coverage_site.fast_reverse import reverse_one, route_template, slug_pattern
 from coverage_site.fulltext import AmongIds, id_array, on_postgresql
 from coverage_site.kept_queries import kept_list
 from coverage_site.rest.query import Shape
@@ -101,15 +101,16 @@ def _lookup_column(model: type[Model], lookup: str) -> str:
 class ItemPlan:
     """How to build one object of a serializer from a row whose keys carry ``prefix``.
 
-    Each entry is the output key and either the row key of a value shown as read (a string)
-    or a :data:`Binder`. :meth:`bind` returns the builder for one request: a function, made
-    once per plan, that builds the dict in one expression (keys in the serializer's order),
-    reading plain columns directly and calling the bound getters for the rest.
+    Each entry is the output key and either the row key of a value shown as read (a string),
+    a :class:`Link` or a :data:`Binder`. :meth:`bind` returns the builder for one request: a
+    function, made once per plan, that builds the dict in one expression (keys in the
+    serializer's order), reading plain columns directly, writing links to identifiers itself
+    and calling the bound getters for the rest.
     """
 
     model: type[Model]
     prefix: str
-    entries: list[tuple[str, str | Binder]]
+    entries: list[tuple[str, str | Link | Binder]]
     columns: set[str]  # row keys (with prefix) the plan reads
     # Row keys of the date-times and dates shown in ISO 8601, for :func:`format_iso`.
     iso: dict[str, str] = dataclass_field(default_factory=dict)
@@ -118,20 +119,46 @@ class ItemPlan:
         self._maker = _builder_maker(self.entries)
 
     def bind(self, context: dict) -> Callable[[dict], dict]:
-        return self._maker(*(get(context) for _, get in self.entries if not isinstance(get, str)))
+        args: list = []
+        for _, get in self.entries:
+            if isinstance(get, Link):
+                args.extend(link_parts(context, get.view_name, get.kwarg))
+            elif not isinstance(get, str):
+                args.append(get(context))
+        return self._maker(*args)
 
 
-def _builder_maker(entries: list[tuple[str, str | Binder]]) -> Callable[..., Callable]:
+@dataclass(frozen=True)
+class Link:
+    """An entry showing the absolute address of ``view_name`` with the row's ``key`` as its
+    ``kwarg`` (``ApiURLField``, ``PageURLField``); see :func:`link_parts`."""
+
+    view_name: str
+    kwarg: str
+    key: str
+
+
+def _builder_maker(entries: list[tuple[str, str | Link | Binder]]) -> Callable[..., Callable]:
     """``make(g0, g1, ...) -> build(row)`` returning ``{name: row[key] or g(row), ...}``.
 
     Generated source: the names and keys are serializer field and column names, inserted
     with ``repr``; the getters are arguments. The dict display evaluates its items in order,
-    as the comprehension over getters it replaces did.
+    as the comprehension over getters it replaces did. A :class:`Link` takes three arguments,
+    :func:`link_parts`'s ``start``, ``tail`` and ``link``: a non-negative integer (an id) is
+    put between the first two in place, anything else is given to ``link``.
     """
     params, items = [], []
     for name, get in entries:
         if isinstance(get, str):
             items.append(f"{name!r}: row[{get!r}]")
+        elif isinstance(get, Link):
+            start, tail, link = (f"{p}{len(params)}" for p in ("s", "t", "l"))
+            params += [start, tail, link]
+            items.append(
+                f"{name!r}: (f'{{{start}}}{{v}}{{{tail}}}' "
+                f"if type(v := row[{get.key!r}]) is int and v >= 0 and {start} is not None "
+                f"else {link}(v))"
+            )
         else:
             params.append(f"g{len(params)}")
             items.append(f"{name!r}: {params[-1]}(row)")
@@ -146,26 +173,29 @@ def _builder_maker(entries: list[tuple[str, str | Binder]]) -> Callable[..., Cal
     return namespace["make"]
 
 
-def linker(context: dict, view_name: str, kwarg: str) -> Callable[[object], str]:
-    """``value -> absolute address of view_name`` for one request, as ``ApiURLField`` and
-    ``PageURLField`` give it (``_absolute`` of ``reverse_one``).
+def link_parts(
+    context: dict, view_name: str, kwarg: str
+) -> tuple[str | None, str, Callable[[object], str]]:
+    """``(start, tail, link)`` for one request: ``link(value)`` is the absolute address of
+    ``view_name`` as ``ApiURLField`` and ``PageURLField`` give it (``_absolute`` of
+    ``reverse_one``), and unless ``start`` is None, ``f"{start}{value}{tail}"`` is the same
+    text for a non-negative integer.
 
     When the route's template is known and plain (see ``fast_reverse``), an identifier or slug
     is put between the request's origin + head and the tail: the same text ``_absolute``
     makes of a plain path. Anything else takes the general path.
     """
-    reverse_value = reverser(view_name, kwarg)
 
     def general(value) -> str:
-        return _absolute(context, reverse_value(value))
+        return _absolute(context, reverse_one(view_name, kwarg, value))
 
     template = route_template(view_name, kwarg)
     if template is None or not context.get("request"):
-        return general
+        return None, "", general
     head, tail, takes_slugs = template
     sample = f"{head}1{tail}"
     if not _PLAIN_PATH.fullmatch(sample) or sample.startswith("//"):
-        return general
+        return None, "", general
     start = _absolute(context, sample)[: -len(f"1{tail}")]  # origin + head
     slug = slug_pattern().fullmatch
 
@@ -176,7 +206,7 @@ def linker(context: dict, view_name: str, kwarg: str) -> Callable[[object], str]
             return f"{start}{value}{tail}"
         return general(value)
 
-    return fast
+    return start, tail, fast
 
 
 def _iso_datetime_getter(key: str, field: serializers.DateTimeField) -> Binder:
@@ -287,30 +317,18 @@ def _value_getter(key: str, field: serializers.Field) -> str | Binder:
     return lambda context: get
 
 
-def _link_getter(view_name: str, kwarg: str, key: str) -> Binder:
-    def bind(context: dict) -> Getter:
-        link = linker(context, view_name, kwarg)
-        return lambda row: link(row[key])
-
-    return bind
-
-
-def _api_url_getter(field: ApiURLField, model: type[Model], key: str) -> Binder:
-    return _link_getter(field.view_name, field.lookup_field, key)
-
-
-def _page_url_getter(model: type[Model], prefix: str) -> tuple[Binder, str]:
+def _page_url_getter(model: type[Model], prefix: str) -> tuple[Link, str]:
     if model not in PAGE_ROUTES:
         raise Unsupported(f"page of {model.__name__}")
     route, lookup = PAGE_ROUTES[model]
     key = prefix + _lookup_column(model, lookup)
-    return _link_getter(route, lookup, key), key
+    return Link(route, lookup, key), key
 
 
 def item_plan(
     serializer: serializers.Serializer,
     prefix: str = "",
-    special: dict[str, tuple[str | Binder, Iterable[str]]] | None = None,
+    special: dict[str, tuple[str | Link | Binder, Iterable[str]]] | None = None,
 ) -> ItemPlan:
     """Compile ``serializer``'s readable fields into getters over rows prefixed ``prefix``.
 
@@ -320,7 +338,7 @@ def item_plan(
     """
     model = serializer.Meta.model
     special = special or {}
-    entries: list[tuple[str, str | Binder]] = []
+    entries: list[tuple[str, str | Link | Binder]] = []
     columns: set[str] = set()
     iso: dict[str, str] = {}
     for field in serializer._readable_fields:
@@ -333,7 +351,7 @@ def item_plan(
             columns.add(key)
         elif isinstance(field, ApiURLField) and field.source == "*":
             key = prefix + _lookup_column(model, field.lookup_field)
-            get = _api_url_getter(field, model, key)
+            get = Link(field.view_name, field.lookup_field, key)
             columns.add(key)
         elif (
             len(field.source_attrs) == 1
@@ -442,14 +460,14 @@ def _appearances(serializer: serializers.Serializer) -> Related | None:
     article = child.fields["article"]
     if not isinstance(article, serializers.SlugRelatedField):
         raise Unsupported("appearances.article")
-    special: dict[str, tuple[str | Binder, Iterable[str]]] = {
+    special: dict[str, tuple[str | Link | Binder, Iterable[str]]] = {
         "article": ("article__slug", {"article__slug"}),
         "article_title": ("article__title", {"article__title"}),
     }
     url = child.fields.get("article_api_url")
     if url is not None:
         key = f"article__{url.lookup_field}"
-        special["article_api_url"] = (_link_getter(url.view_name, url.lookup_field, key), {key})
+        special["article_api_url"] = (Link(url.view_name, url.lookup_field, key), {key})
     return Related("appearances", item_plan(child, special=special), "")
 
 
@@ -465,7 +483,7 @@ def plan_for(shape: Shape) -> ClaimPlan | None:
         subjects = _to_many(serializer, "subjects", "subjects__")
         sources = _to_many(serializer, "sources", "sources__")
         appearances = _appearances(serializer)
-        special: dict[str, tuple[str | Binder, Iterable[str]]] = {}
+        special: dict[str, tuple[str | Link | Binder, Iterable[str]]] = {}
         speaker = _speaker(serializer)
         if speaker is not None:
             special["speaker"] = speaker[:2]
