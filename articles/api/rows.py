@@ -41,7 +41,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from coverage_site.fast_reverse import reverse_one, route_template, slug_pattern
+from coverage_site.fast_reverse import reverse_one, route_template, routing_state, slug_pattern
 from coverage_site.fulltext import AmongIds, id_array, on_postgresql
 from coverage_site.kept_queries import kept_list
 from coverage_site.rest.query import Shape
@@ -173,6 +173,17 @@ def _builder_maker(entries: list[tuple[str, str | Link | Binder]]) -> Callable[.
     return namespace["make"]
 
 
+def _per_request(context: dict, name: str, read: Callable[[], object]):
+    """``read()`` once per request (kept in its serializer context): the routing state and
+    the time zone are context-local reads, each a few microseconds, wanted by every plan."""
+    key = f"_rows_{name}"
+    try:
+        return context[key]
+    except KeyError:
+        value = context[key] = read()
+        return value
+
+
 def link_parts(
     context: dict, view_name: str, kwarg: str
 ) -> tuple[str | None, str, Callable[[object], str]]:
@@ -189,7 +200,7 @@ def link_parts(
     def general(value) -> str:
         return _absolute(context, reverse_one(view_name, kwarg, value))
 
-    template = route_template(view_name, kwarg)
+    template = route_template(view_name, kwarg, _per_request(context, "routing", routing_state))
     if template is None or not context.get("request"):
         return None, "", general
     head, tail, takes_slugs = template
@@ -215,7 +226,7 @@ def _iso_datetime_getter(key: str, field: serializers.DateTimeField) -> Binder:
     represent = field.to_representation
 
     def bind(context: dict) -> Getter:
-        tz = timezone.get_current_timezone()
+        tz = _per_request(context, "zone", timezone.get_current_timezone)
         # psycopg gives UTC times with ``datetime.timezone.utc``, Django's zone is a
         # ``ZoneInfo``: when that zone is UTC, both write the same "+00:00" text.
         same = dt.UTC if getattr(tz, "key", None) == "UTC" else tz
@@ -545,9 +556,10 @@ def format_iso(rows: list[dict], iso: dict[str, str], utc: bool) -> None:
             row[key] = next(texts)
 
 
-def _in_utc() -> bool:
+def _in_utc(context: dict) -> bool:
     """Whether date-times are shown in UTC (the current time zone), as ``format_iso`` needs."""
-    return getattr(timezone.get_current_timezone(), "key", None) == "UTC"
+    zone = _per_request(context, "zone", timezone.get_current_timezone)
+    return getattr(zone, "key", None) == "UTC"
 
 
 def _grouped(rows: Iterable[dict]) -> dict[int, list[dict]]:
@@ -673,7 +685,7 @@ class ClaimRows:
         if ids and self.plan.appearances:
             fetched["appearances"] = self._appearance_rows(ids)
         relations = [*many, *([self.plan.appearances] if self.plan.appearances else [])]
-        utc = _in_utc()
+        utc = _in_utc(context)
         for related in relations:
             if related.plan is not None and related.plan.iso:
                 shown = [row for group in fetched.get(related.name, {}).values() for row in group]
