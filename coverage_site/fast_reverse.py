@@ -82,10 +82,13 @@ def reverser(view_name: str, kwarg: str) -> Callable[[object], str]:
     return lambda value: _splice(template, view_name, kwarg, value)
 
 
-def route_template(view_name: str, kwarg: str) -> tuple[str, str, bool] | None:
+def route_template(
+    view_name: str, kwarg: str, state: tuple | None = None
+) -> tuple[str, str, bool] | None:
     """``(head, tail, takes_slugs)``: the route's address is ``head + value + tail`` for a
-    non-negative integer (and a slug when ``takes_slugs``); None when that cannot be relied on."""
-    return _current_template(view_name, kwarg)
+    non-negative integer (and a slug when ``takes_slugs``); None when that cannot be relied on.
+    A caller looking up several routes in one request may pass ``routing_state()``, read once."""
+    return _current_template(view_name, kwarg, state)
 
 
 def slug_pattern() -> re.Pattern:
@@ -93,9 +96,10 @@ def slug_pattern() -> re.Pattern:
     return _SLUG_RE
 
 
-def _current_template(view_name: str, kwarg: str) -> tuple[str, str, bool] | None:
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    key = (view_name, kwarg, urlconf, get_script_prefix(), get_language())
+def _current_template(
+    view_name: str, kwarg: str, state: tuple | None = None
+) -> tuple[str, str, bool] | None:
+    key = (view_name, kwarg, *(state or routing_state()))
     try:
         return _templates[key]
     except KeyError:

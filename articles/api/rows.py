@@ -12,11 +12,13 @@ routes) once per request, rather than a getter per value looking those up.
 What is shown is still decided by the serializers: the plan for a request is compiled from the
 shaped ``ClaimSerializer`` (``fields=``/``expand=``), its keys in its order, and every value
 that is not a plain string or integer is formatted by the serializer field's own
-``to_representation`` (decimals, dates, times). Visibility and order of the related rows are
-those of the ordinary path: the appearances queryset is the view's, subjects and sources are in
-:func:`related_order`, as the view prefetches them. A field this module does not know makes
-:func:`plan_for` return ``None`` and the view falls back to the serializer, so a new field can
-never be dropped silently; ``tests/api/test_claim_rows.py`` checks both paths give the same JSON.
+``to_representation`` (decimals, dates, times), or where that is plain ISO 8601 by
+:func:`format_iso`, which writes the same text for a page's dates and times at once.
+Visibility and order of the related rows are those of the ordinary path: the appearances
+queryset is the view's, subjects and sources are in :func:`related_order`, as the view
+prefetches them. A field this module does not know makes :func:`plan_for` return ``None`` and
+the view falls back to the serializer, so a new field can never be dropped silently;
+``tests/api/test_claim_rows.py`` checks both paths give the same JSON.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from functools import lru_cache
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.signals import setting_changed
@@ -37,7 +41,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from coverage_site.fast_reverse import reverser, route_template, slug_pattern
+from coverage_site.fast_reverse import reverse_one, route_template, routing_state, slug_pattern
 from coverage_site.fulltext import AmongIds, id_array, on_postgresql
 from coverage_site.kept_queries import kept_list
 from coverage_site.rest.query import Shape
@@ -97,35 +101,64 @@ def _lookup_column(model: type[Model], lookup: str) -> str:
 class ItemPlan:
     """How to build one object of a serializer from a row whose keys carry ``prefix``.
 
-    Each entry is the output key and either the row key of a value shown as read (a string)
-    or a :data:`Binder`. :meth:`bind` returns the builder for one request: a function, made
-    once per plan, that builds the dict in one expression (keys in the serializer's order),
-    reading plain columns directly and calling the bound getters for the rest.
+    Each entry is the output key and either the row key of a value shown as read (a string),
+    a :class:`Link` or a :data:`Binder`. :meth:`bind` returns the builder for one request: a
+    function, made once per plan, that builds the dict in one expression (keys in the
+    serializer's order), reading plain columns directly, writing links to identifiers itself
+    and calling the bound getters for the rest.
     """
 
     model: type[Model]
     prefix: str
-    entries: list[tuple[str, str | Binder]]
+    entries: list[tuple[str, str | Link | Binder]]
     columns: set[str]  # row keys (with prefix) the plan reads
+    # Row keys of the date-times and dates shown in ISO 8601, for :func:`format_iso`.
+    iso: dict[str, str] = dataclass_field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._maker = _builder_maker(self.entries)
 
     def bind(self, context: dict) -> Callable[[dict], dict]:
-        return self._maker(*(get(context) for _, get in self.entries if not isinstance(get, str)))
+        args: list = []
+        for _, get in self.entries:
+            if isinstance(get, Link):
+                args.extend(link_parts(context, get.view_name, get.kwarg))
+            elif not isinstance(get, str):
+                args.append(get(context))
+        return self._maker(*args)
 
 
-def _builder_maker(entries: list[tuple[str, str | Binder]]) -> Callable[..., Callable]:
+@dataclass(frozen=True)
+class Link:
+    """An entry showing the absolute address of ``view_name`` with the row's ``key`` as its
+    ``kwarg`` (``ApiURLField``, ``PageURLField``); see :func:`link_parts`."""
+
+    view_name: str
+    kwarg: str
+    key: str
+
+
+def _builder_maker(entries: list[tuple[str, str | Link | Binder]]) -> Callable[..., Callable]:
     """``make(g0, g1, ...) -> build(row)`` returning ``{name: row[key] or g(row), ...}``.
 
     Generated source: the names and keys are serializer field and column names, inserted
     with ``repr``; the getters are arguments. The dict display evaluates its items in order,
-    as the comprehension over getters it replaces did.
+    as the comprehension over getters it replaces did. A :class:`Link` takes three arguments,
+    :func:`link_parts`'s ``start``, ``tail`` and ``link``: a non-negative integer (an id) is
+    put between the first two in place, anything else is given to ``link``.
     """
     params, items = [], []
     for name, get in entries:
         if isinstance(get, str):
             items.append(f"{name!r}: row[{get!r}]")
+        elif isinstance(get, Link):
+            start, tail, link = (f"{p}{len(params)}" for p in ("s", "t", "l"))
+            params += [start, tail, link]
+            items.append(
+                f"{name!r}: (f'{{{start}}}{{v}}{{{tail}}}' "
+                f"if type(v := row[{get.key!r}]) is int and v >= 0 and {start} is not None "
+                f"else {link}(v))"
+            )
         else:
             params.append(f"g{len(params)}")
             items.append(f"{name!r}: {params[-1]}(row)")
@@ -140,26 +173,40 @@ def _builder_maker(entries: list[tuple[str, str | Binder]]) -> Callable[..., Cal
     return namespace["make"]
 
 
-def linker(context: dict, view_name: str, kwarg: str) -> Callable[[object], str]:
-    """``value -> absolute address of view_name`` for one request, as ``ApiURLField`` and
-    ``PageURLField`` give it (``_absolute`` of ``reverse_one``).
+def _per_request(context: dict, name: str, read: Callable[[], object]):
+    """``read()`` once per request (kept in its serializer context): the routing state and
+    the time zone are context-local reads, each a few microseconds, wanted by every plan."""
+    key = f"_rows_{name}"
+    try:
+        return context[key]
+    except KeyError:
+        value = context[key] = read()
+        return value
+
+
+def link_parts(
+    context: dict, view_name: str, kwarg: str
+) -> tuple[str | None, str, Callable[[object], str]]:
+    """``(start, tail, link)`` for one request: ``link(value)`` is the absolute address of
+    ``view_name`` as ``ApiURLField`` and ``PageURLField`` give it (``_absolute`` of
+    ``reverse_one``), and unless ``start`` is None, ``f"{start}{value}{tail}"`` is the same
+    text for a non-negative integer.
 
     When the route's template is known and plain (see ``fast_reverse``), an identifier or slug
     is put between the request's origin + head and the tail: the same text ``_absolute``
     makes of a plain path. Anything else takes the general path.
     """
-    reverse_value = reverser(view_name, kwarg)
 
     def general(value) -> str:
-        return _absolute(context, reverse_value(value))
+        return _absolute(context, reverse_one(view_name, kwarg, value))
 
-    template = route_template(view_name, kwarg)
+    template = route_template(view_name, kwarg, _per_request(context, "routing", routing_state))
     if template is None or not context.get("request"):
-        return general
+        return None, "", general
     head, tail, takes_slugs = template
     sample = f"{head}1{tail}"
     if not _PLAIN_PATH.fullmatch(sample) or sample.startswith("//"):
-        return general
+        return None, "", general
     start = _absolute(context, sample)[: -len(f"1{tail}")]  # origin + head
     slug = slug_pattern().fullmatch
 
@@ -170,7 +217,7 @@ def linker(context: dict, view_name: str, kwarg: str) -> Callable[[object], str]
             return f"{start}{value}{tail}"
         return general(value)
 
-    return fast
+    return start, tail, fast
 
 
 def _iso_datetime_getter(key: str, field: serializers.DateTimeField) -> Binder:
@@ -179,15 +226,15 @@ def _iso_datetime_getter(key: str, field: serializers.DateTimeField) -> Binder:
     represent = field.to_representation
 
     def bind(context: dict) -> Getter:
-        tz = timezone.get_current_timezone()
+        tz = _per_request(context, "zone", timezone.get_current_timezone)
         # psycopg gives UTC times with ``datetime.timezone.utc``, Django's zone is a
         # ``ZoneInfo``: when that zone is UTC, both write the same "+00:00" text.
         same = dt.UTC if getattr(tz, "key", None) == "UTC" else tz
 
         def get(row: dict):
             value = row[key]
-            if value is None:
-                return None
+            if value is None or type(value) is str:  # str: written by format_iso
+                return value
             zone = value.tzinfo
             if zone is not tz and zone is not same:  # in it: nothing to convert (the usual case)
                 if value.utcoffset() is None:
@@ -219,40 +266,57 @@ def _decimal_text(field: serializers.DecimalField) -> Callable[[object], object]
         or not getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
     ):
         return represent
-    exponent = -places
 
     def text(value):
         if type(value) is Decimal:
-            shape = value.as_tuple()
-            if shape.exponent == exponent and (digits is None or len(shape.digits) <= digits):
-                return f"{value:f}"
+            # ``str`` writes a decimal as ``f"{value:f}"`` does unless it picks the exponent
+            # notation (an "E"; "NaN" and "Infinity" end in a letter); the text's places are
+            # the exponent, and its digits at least the coefficient's (leading zeros too).
+            plain = str(value)
+            if "E" not in plain and plain[-1].isdigit():
+                point = plain.find(".")
+                shown = len(plain) - point - 1 if point >= 0 else 0
+                if shown == places and (
+                    digits is None or len(plain) - (point >= 0) - (plain[0] == "-") <= digits
+                ):
+                    return plain
         return represent(value)
 
     return text
 
 
-def _value_getter(key: str, field: serializers.Field) -> str | Binder:
-    if isinstance(field, _VERBATIM):
-        return key
+def _iso_kind(field: serializers.Field) -> str | None:
+    """``"datetime"`` or ``"date"`` when ``field`` shows the database's values in ISO 8601 as
+    :func:`format_iso` writes them (date-times: in the current time zone, UTC as "Z")."""
     if (
         type(field) is serializers.DateTimeField
         and settings.USE_TZ
         and not hasattr(field, "timezone")
         and _is_iso(getattr(field, "format", api_settings.DATETIME_FORMAT))
     ):
+        return "datetime"
+    if type(field) is serializers.DateField and _is_iso(
+        getattr(field, "format", api_settings.DATE_FORMAT)
+    ):
+        return "date"
+    return None
+
+
+def _value_getter(key: str, field: serializers.Field) -> str | Binder:
+    if isinstance(field, _VERBATIM):
+        return key
+    if _iso_kind(field) == "datetime":
         return _iso_datetime_getter(key, field)
     if type(field) is serializers.DecimalField:
         text = _decimal_text(field)
         return lambda context: lambda row: None if (value := row[key]) is None else text(value)
     represent = field.to_representation
-    if type(field) is serializers.DateField and _is_iso(
-        getattr(field, "format", api_settings.DATE_FORMAT)
-    ):
+    if _iso_kind(field) == "date":
         # DateField.to_representation of the dates the database returns: ISO 8601.
         def get_date(row: dict):
             value = row[key]
-            if value is None:
-                return None
+            if value is None or type(value) is str:  # str: written by format_iso
+                return value
             return value.isoformat() if type(value) is dt.date else represent(value)
 
         return lambda context: get_date
@@ -264,30 +328,18 @@ def _value_getter(key: str, field: serializers.Field) -> str | Binder:
     return lambda context: get
 
 
-def _link_getter(view_name: str, kwarg: str, key: str) -> Binder:
-    def bind(context: dict) -> Getter:
-        link = linker(context, view_name, kwarg)
-        return lambda row: link(row[key])
-
-    return bind
-
-
-def _api_url_getter(field: ApiURLField, model: type[Model], key: str) -> Binder:
-    return _link_getter(field.view_name, field.lookup_field, key)
-
-
-def _page_url_getter(model: type[Model], prefix: str) -> tuple[Binder, str]:
+def _page_url_getter(model: type[Model], prefix: str) -> tuple[Link, str]:
     if model not in PAGE_ROUTES:
         raise Unsupported(f"page of {model.__name__}")
     route, lookup = PAGE_ROUTES[model]
     key = prefix + _lookup_column(model, lookup)
-    return _link_getter(route, lookup, key), key
+    return Link(route, lookup, key), key
 
 
 def item_plan(
     serializer: serializers.Serializer,
     prefix: str = "",
-    special: dict[str, tuple[str | Binder, Iterable[str]]] | None = None,
+    special: dict[str, tuple[str | Link | Binder, Iterable[str]]] | None = None,
 ) -> ItemPlan:
     """Compile ``serializer``'s readable fields into getters over rows prefixed ``prefix``.
 
@@ -297,8 +349,9 @@ def item_plan(
     """
     model = serializer.Meta.model
     special = special or {}
-    entries: list[tuple[str, str | Binder]] = []
+    entries: list[tuple[str, str | Link | Binder]] = []
     columns: set[str] = set()
+    iso: dict[str, str] = {}
     for field in serializer._readable_fields:
         name = field.field_name
         if name in special:
@@ -309,7 +362,7 @@ def item_plan(
             columns.add(key)
         elif isinstance(field, ApiURLField) and field.source == "*":
             key = prefix + _lookup_column(model, field.lookup_field)
-            get = _api_url_getter(field, model, key)
+            get = Link(field.view_name, field.lookup_field, key)
             columns.add(key)
         elif (
             len(field.source_attrs) == 1
@@ -319,10 +372,12 @@ def item_plan(
             key = prefix + column
             get = _value_getter(key, field)
             columns.add(key)
+            if (kind := _iso_kind(field)) is not None:
+                iso[key] = kind
         else:
             raise Unsupported(f"{type(serializer).__name__}.{name}")
         entries.append((name, get))
-    return ItemPlan(model=model, prefix=prefix, entries=entries, columns=columns)
+    return ItemPlan(model=model, prefix=prefix, entries=entries, columns=columns, iso=iso)
 
 
 @dataclass
@@ -379,7 +434,10 @@ def _expandable(serializer: serializers.Serializer, name: str) -> ExpandableFiel
     return field
 
 
-def _speaker(serializer: serializers.Serializer) -> tuple[str | Binder, Iterable[str]] | None:
+def _speaker(
+    serializer: serializers.Serializer,
+) -> tuple[str | Binder, Iterable[str], dict[str, str]] | None:
+    """The speaker's getter, the row keys it reads and their ISO kinds (see ``ItemPlan.iso``)."""
     field = _expandable(serializer, "speaker")
     if field is None:
         return None
@@ -390,9 +448,9 @@ def _speaker(serializer: serializers.Serializer) -> tuple[str | Binder, Iterable
             build = plan.bind(context)
             return lambda row: None if row["speaker_id"] is None else build(row)
 
-        return bind, {"speaker_id", *plan.columns}
+        return bind, {"speaker_id", *plan.columns}, plan.iso
     key = f"speaker__{_lookup_column(Entity, field.id_field)}"
-    return key, {key}
+    return key, {key}, {}
 
 
 def _to_many(serializer: serializers.Serializer, name: str, prefix: str) -> Related | None:
@@ -413,14 +471,14 @@ def _appearances(serializer: serializers.Serializer) -> Related | None:
     article = child.fields["article"]
     if not isinstance(article, serializers.SlugRelatedField):
         raise Unsupported("appearances.article")
-    special: dict[str, tuple[str | Binder, Iterable[str]]] = {
+    special: dict[str, tuple[str | Link | Binder, Iterable[str]]] = {
         "article": ("article__slug", {"article__slug"}),
         "article_title": ("article__title", {"article__title"}),
     }
     url = child.fields.get("article_api_url")
     if url is not None:
         key = f"article__{url.lookup_field}"
-        special["article_api_url"] = (_link_getter(url.view_name, url.lookup_field, key), {key})
+        special["article_api_url"] = (Link(url.view_name, url.lookup_field, key), {key})
     return Related("appearances", item_plan(child, special=special), "")
 
 
@@ -436,10 +494,10 @@ def plan_for(shape: Shape) -> ClaimPlan | None:
         subjects = _to_many(serializer, "subjects", "subjects__")
         sources = _to_many(serializer, "sources", "sources__")
         appearances = _appearances(serializer)
-        special: dict[str, tuple[str | Binder, Iterable[str]]] = {}
+        special: dict[str, tuple[str | Link | Binder, Iterable[str]]] = {}
         speaker = _speaker(serializer)
         if speaker is not None:
-            special["speaker"] = speaker
+            special["speaker"] = speaker[:2]
         for related in (subjects, sources, appearances):
             if related is not None:
                 special[related.name] = (related.name, ())  # put on the row by build()
@@ -449,6 +507,8 @@ def plan_for(shape: Shape) -> ClaimPlan | None:
                 {"unit", "amount", "equivalent_unit", "equivalent_amount"},
             )
         item = item_plan(serializer, special=special)
+        if speaker is not None:
+            item.iso.update(speaker[2])  # the embedded speaker's, on the claim's rows
     except Unsupported:
         return None
     return ClaimPlan(item=item, subjects=subjects, sources=sources, appearances=appearances)
@@ -459,6 +519,47 @@ def _forget_plans(*, setting: str, **kwargs) -> None:
     """Plans read DRF's output formats when compiled: a test changing them gets new plans."""
     if setting in ("REST_FRAMEWORK", "USE_TZ"):
         plan_for.cache_clear()
+
+
+def format_iso(rows: list[dict], iso: dict[str, str], utc: bool) -> None:
+    """Write the date-times and dates of ``rows`` under the keys ``iso`` names as the text their
+    getters give (ISO 8601; UTC as "Z"), all in one ``orjson`` call: about 0.2 ms less per
+    page of 50 claims with their sources than ``isoformat()`` for each of some 300 values.
+
+    orjson writes a date as ``date.isoformat()`` does and a date-time in UTC as DRF does
+    (``isoformat()`` with "+00:00" as "Z"; ``tests/api/test_claim_rows.py`` compares them). A
+    column is written only when every value is None or of that type exactly, date-times only in
+    ``datetime.UTC`` while the current time zone is UTC (``utc``); the getters format whatever
+    is left, and pass the strings written here through.
+    """
+    cells: list[tuple[str, list]] = []
+    for key, kind in iso.items():
+        values = [row[key] for row in rows]
+        if kind == "date":
+            fits = all(value is None or type(value) is dt.date for value in values)
+        else:
+            fits = utc and all(
+                value is None or (type(value) is dt.datetime and value.tzinfo is dt.UTC)
+                for value in values
+            )
+        if fits:
+            cells.append((key, values))
+    if not cells:
+        return
+    texts = iter(
+        orjson.loads(
+            orjson.dumps([v for _, values in cells for v in values], option=orjson.OPT_UTC_Z)
+        )
+    )
+    for key, _ in cells:
+        for row in rows:
+            row[key] = next(texts)
+
+
+def _in_utc(context: dict) -> bool:
+    """Whether date-times are shown in UTC (the current time zone), as ``format_iso`` needs."""
+    zone = _per_request(context, "zone", timezone.get_current_timezone)
+    return getattr(zone, "key", None) == "UTC"
 
 
 def _grouped(rows: Iterable[dict]) -> dict[int, list[dict]]:
@@ -584,6 +685,15 @@ class ClaimRows:
         if ids and self.plan.appearances:
             fetched["appearances"] = self._appearance_rows(ids)
         relations = [*many, *([self.plan.appearances] if self.plan.appearances else [])]
+        utc = _in_utc(context)
+        for related in relations:
+            if related.plan is not None and related.plan.iso:
+                shown = [row for group in fetched.get(related.name, {}).values() for row in group]
+                format_iso(shown, related.plan.iso, utc)
+        if self.plan.item.iso:
+            # Copies: the paginator reads the next cursor's position from the page's own rows.
+            rows = [dict(row) for row in rows]
+            format_iso(rows, self.plan.item.iso, utc)
         for related in relations:
             found = fetched.get(related.name, {})
             name, value, empty = related.name, related.bind(context), []

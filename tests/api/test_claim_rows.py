@@ -11,8 +11,9 @@ from http import HTTPStatus
 import pytest
 from django.db import connection
 from django.utils import timezone
+from rest_framework import serializers
 
-from articles.api.rows import plan_for
+from articles.api.rows import format_iso, plan_for
 from articles.api.serializers import ClaimSerializer
 from articles.api.views import ClaimViewSet
 from articles.models import ClaimKind, VerificationStatus
@@ -244,3 +245,28 @@ def test_rows_give_the_serializers_times_in_another_time_zone(anon, monkeypatch,
         ordinary = _pages(anon, url)
     assert fast == ordinary
     assert b"Z" not in fast[0][1].split(b'"created_at":"', 1)[1][:40]
+
+
+def test_times_written_together_read_as_drf_writes_them():
+    """Date-times and dates formatted in one go are DRF's own text for each value, with or
+    without microseconds, early years and None; a column it cannot vouch for is left alone."""
+    times = [
+        dt.datetime(2025, 7, 11, 20, 9, 39, tzinfo=dt.UTC),
+        dt.datetime(2025, 7, 11, 20, 9, 39, 120000, tzinfo=dt.UTC),
+        dt.datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC),
+        None,
+    ]
+    days = [dt.date(2025, 9, 12), dt.date(1, 1, 1), None, dt.date(9999, 12, 31)]
+    rows = [{"at": at, "on": on} for at, on in zip(times, days, strict=True)]
+    format_iso(rows, {"at": "datetime", "on": "date"}, utc=True)
+    at_field, on_field = serializers.DateTimeField(), serializers.DateField()
+    assert [row["at"] for row in rows] == [
+        None if at is None else at_field.to_representation(at) for at in times
+    ]
+    assert [row["on"] for row in rows] == [
+        None if on is None else on_field.to_representation(on) for on in days
+    ]
+    seoul = dt.datetime(2025, 1, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    mixed = [{"at": times[0]}, {"at": seoul}]
+    format_iso(mixed, {"at": "datetime"}, utc=True)
+    assert [row["at"] for row in mixed] == [times[0], seoul]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from http import HTTPStatus
 
 import pytest
 from django.utils import timezone
@@ -85,3 +86,14 @@ def test_staff_and_readers_each_see_their_own_claims(anon, editor_client):
         assert ids(anon, "?status=verified") == [public.pk]
         assert ids(editor_client, "?status=verified") == [public.pk, draft_only.pk]
         assert ids(anon, "?status=verified") == [public.pk]
+
+
+def test_a_bad_choice_is_refused_every_time(anon):
+    """Validated choices are remembered; a bad one is still a 400 naming it, each time."""
+    verified = claim(FigureClaimFactory, VerificationStatus.VERIFIED)
+    for _ in range(2):
+        assert ids(anon, "?status=verified") == [verified.pk]
+        for query in ("?status=verifiedx", "?status=verified&status=", "?kind=figure&status=x"):
+            response = anon.get(URL + query)
+            assert response.status_code == HTTPStatus.BAD_REQUEST
+            assert json.loads(response.content)["detail"].startswith("status: ")
