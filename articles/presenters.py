@@ -29,6 +29,7 @@ from django.db.models import F, Func, OuterRef, QuerySet, Subquery
 
 from coverage_site.fast_reverse import reverser
 from coverage_site.kept_queries import kept_list
+from coverage_site.per_language import per_language
 from coverage_site.rows import instances
 from entities.models import ENTITY_ROUTE, Entity, EntityKind
 from entities.structured_data import absolute_url
@@ -65,6 +66,12 @@ def _translated(labels: dict[str, Any]) -> dict[str, str]:
     """``labels`` translated once: a lazy label is translated again each time it is used,
     and the article page uses each a few dozen times."""
     return {value: str(label) for value, label in labels.items()}
+
+
+@per_language
+def _page_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The verdicts', claim kinds' and entity kinds' labels in the active language."""
+    return _translated(STATUSES), _translated(CLAIM_KINDS), _translated(ENTITY_KINDS)
 
 
 @dataclass(frozen=True)
@@ -238,7 +245,7 @@ def article_page_context(
     the page as a preview and keeps it out of search engines. ``moved``: the change log's
     checks if they were read with the article (``changes.moved_columns``).
     """
-    statuses, claim_kinds, entity_kinds = map(_translated, (STATUSES, CLAIM_KINDS, ENTITY_KINDS))
+    statuses, claim_kinds, entity_kinds = _page_labels()
     claims_in = _claims_in(article)
     claim_ids = [claim.pk for claim in claims_in]
     entities_of = _linked(article)

@@ -19,6 +19,8 @@ from django import template
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 
+from coverage_site.per_language import per_language
+
 from .claim_cards import figure_rows
 
 register = template.Library()
@@ -38,9 +40,10 @@ def _day(value: dt.date, months: dict[int, str]) -> str:
     return f"{value.day} {months[value.month]} {value.year:04d}"
 
 
+@per_language
 def _months() -> dict[int, str]:
-    """The months' names in the current language, translated once per list rather than once
-    per date (each lazy name looks the language up again when formatted)."""
+    """The months' names in the current language, translated once per language rather than
+    once per date (each lazy name looks the language up again when formatted)."""
     return {number: str(name) for number, name in MONTHS.items()}
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django import template
@@ -23,14 +22,22 @@ from coverage_site.fast_reverse import reverse_fixed, reverser, routing_state
 register = template.Library()
 
 # The same escapes as Django's json_script: nothing inside can close the <script> element.
-JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+JSON_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
+# ``json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)``'s encoder, built once (an
+# encoder keeps no state between calls).
+JSON_LD_ENCODER = DjangoJSONEncoder(ensure_ascii=False)
 
 
 @register.filter
 def jsonld(data: dict[str, Any]) -> SafeString:
-    """``data`` as a JSON-LD ``<script>`` block, safe against ``</script>`` in any string."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+    """``data`` as a JSON-LD ``<script>`` block, safe against ``</script>`` in any string.
+
+    The escapes are three ``replace`` calls: ``str.translate`` looks every character of the
+    text (an article's is some 6 kB) up in its table, which took longer."""
+    text = JSON_LD_ENCODER.encode(data)
+    for character, escaped in JSON_ESCAPES:
+        text = text.replace(character, escaped)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
 
 
 @register.filter
