@@ -6,7 +6,7 @@ does (``format_html`` would still cost a third of that: its lazy-string checks o
 These filters write the same markup, whitespace included, as f-strings in which every value
 goes through ``_e``: ``html.escape``, exactly what Django's ``escape`` and the template's
 autoescaping do to a plain string. Nothing else is interpolated but fragments built the same
-way. Each list item is one small function, readable beside the template it replaces.
+way and integers (ids and citation numbers, whose digits need no escaping). Each list item is one small function, readable beside the template it replaces.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def _months() -> dict[int, str]:
 def _source_ref(item) -> str:
     link = f'<a href="{_e(item.url)}">{_e(item.source.title)}</a>'
     if item.number:
-        number = _e(item.number)
+        number = item.number  # an int: nothing to escape
         link += (
             f' <a href="#source-{number}"><span class="visually-hidden">listed as source </span>'
             f"[{number}]</a>"
@@ -92,7 +92,7 @@ def _claim_rows(entry) -> list[str]:
 
 def _claim_card(entry) -> str:
     claim = entry.claim
-    pk = _e(claim.pk)
+    pk = claim.id  # an int: nothing to escape
     back = (
         f'<p class="in-context"><a href="#in-text-{pk}">Back to the claim in the text</a></p>'
         if entry.highlighted
@@ -115,7 +115,7 @@ def claim_cards(claims: Iterable) -> SafeString:
 
 
 def _citation(entry, months: dict[int, str]) -> str:
-    source, number = entry.source, _e(entry.number)
+    source, number = entry.source, entry.number  # an int: nothing to escape
     details = f", {_e(source.publisher)}" if source.publisher else ""
     if source.published_on:
         day = _day(source.published_on, months)
