@@ -6,7 +6,8 @@ does (``format_html`` would still cost a third of that: its lazy-string checks o
 These filters write the same markup, whitespace included, as f-strings in which every value
 goes through ``_e``: ``html.escape``, exactly what Django's ``escape`` and the template's
 autoescaping do to a plain string. Nothing else is interpolated but fragments built the same
-way and integers (ids and citation numbers, whose digits need no escaping). Each list item is one small function, readable beside the template it replaces.
+way and integers (ids and citation numbers, whose digits need no escaping). Each list item
+is one small function, readable beside the template it replaces.
 """
 
 from __future__ import annotations
