@@ -29,6 +29,7 @@ from django.db.models import OuterRef, QuerySet
 
 from coverage_site.fast_reverse import reverser
 from coverage_site.kept_queries import kept_list
+from coverage_site.per_language import per_language
 from coverage_site.rows import instances
 from coverage_site.subqueries import count_of
 from entities.models import ENTITY_ROUTE, Entity, EntityKind
@@ -66,6 +67,12 @@ def _translated(labels: dict[str, Any]) -> dict[str, str]:
     """``labels`` translated once: a lazy label is translated again each time it is used,
     and the article page uses each a few dozen times."""
     return {value: str(label) for value, label in labels.items()}
+
+
+@per_language
+def _page_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The verdicts', claim kinds' and entity kinds' labels in the active language."""
+    return _translated(STATUSES), _translated(CLAIM_KINDS), _translated(ENTITY_KINDS)
 
 
 @dataclass(frozen=True)
@@ -117,12 +124,15 @@ class ClaimEntry:
 # PostgreSQL each is prepared once per connection and runs on a generic plan; a list of ids of
 # varying length made each article's statements new ones, parsed and planned every time.
 # Instances are built from the rows by ``coverage_site.rows`` (converters as ``raw()`` applies
-# them, columns not read deferred) without ``raw()``'s per-query set-up.
+# them, columns not read deferred) without ``raw()``'s per-query set-up. The page reads their
+# primary keys as ``id`` (every model here has that one), not ``pk``: a property call each,
+# some three hundred times a page.
 CLAIM_FIELDS = (
     "id", "text", "kind", "speaker_id", "status", "amount", "unit", "equivalent_amount",
     "equivalent_unit", "figure_date", "figure_date_precision", "pledge_status",
 )  # fmt: skip
 ENTITY_FIELDS = ("id", "name", "slug", "kind", "wikidata_id")
+SPEAKER = Claim._meta.get_field("speaker")
 
 
 def _columns(alias: str, fields: tuple[str, ...]) -> str:
@@ -174,17 +184,25 @@ LINKED_SQL = f"""
 
 def _claims_in(article: Article) -> list[Claim]:
     """The claims appearing in ``article``, in order of their first appearance, each with
-    that appearance's ``passage`` and its ``speaker`` read."""
+    that appearance's ``passage`` and its ``speaker`` read.
+
+    The speakers are built together and cached on their claims as ``select_related`` does
+    (a claim without one answers ``None`` from its ``speaker_id`` alone): assigning
+    ``claim.speaker`` checks the instance and asks the database router, for each claim."""
     first: dict[int, Claim] = {}
     with connection.cursor() as cursor:
         cursor.execute(CLAIMS_SQL, [article.pk])
         rows = cursor.fetchall()
+    spoken = []
     for claim, (passage, *speaker) in instances(Claim, CLAIM_FIELDS, rows):
-        if claim.pk in first:
+        if claim.id in first:
             continue
         claim.passage = passage
-        claim.speaker = instances(Entity, ENTITY_FIELDS, [speaker])[0][0] if speaker[0] else None
-        first[claim.pk] = claim
+        first[claim.id] = claim
+        if speaker[0] is not None:
+            spoken.append((*speaker, claim))
+    for speaker, (claim,) in instances(Entity, ENTITY_FIELDS, spoken):
+        SPEAKER.set_cached_value(claim, speaker)
     return list(first.values())
 
 
@@ -239,17 +257,17 @@ def article_page_context(
     the page as a preview and keeps it out of search engines. ``moved``: the change log's
     checks if they were read with the article (``changes.moved_columns``).
     """
-    statuses, claim_kinds, entity_kinds = map(_translated, (STATUSES, CLAIM_KINDS, ENTITY_KINDS))
+    statuses, claim_kinds, entity_kinds = _page_labels()
     claims_in = _claims_in(article)
-    claim_ids = [claim.pk for claim in claims_in]
+    claim_ids = [claim.id for claim in claims_in]
     entities_of = _linked(article)
     citations, claim_sources = entities_of.citations, entities_of.claim_sources
     article.event = entities_of.event
     log = change_log(
         article,
         claim_ids=claim_ids,
-        source_ids={source.pk for _, source in citations}
-        | {source.pk for sources in claim_sources.values() for source in sources},
+        source_ids={source.id for _, source in citations}
+        | {source.id for sources in claim_sources.values() for source in sources},
         moved=moved,
     )
 
@@ -258,7 +276,7 @@ def article_page_context(
         citation_numbers=[number for number, _ in citations],
         highlights=[
             Highlight(
-                claim_id=claim.pk,
+                claim_id=claim.id,
                 passage=claim.passage,
                 status=claim.status,
                 status_label=statuses.get(claim.status, claim.status),
@@ -275,37 +293,37 @@ def article_page_context(
     links: dict[int, EntityLink] = {}
 
     def link(entity: Entity) -> EntityLink:
-        if entity.pk not in links:
-            links[entity.pk] = EntityLink(
+        if entity.id not in links:
+            links[entity.id] = EntityLink(
                 entity=entity,
                 url=entity_url(entity.slug),
                 kind_label=entity_kinds.get(entity.kind, entity.kind),
             )
-        return links[entity.pk]
+        return links[entity.id]
 
     for entity in entities_of.mentions:
         link(entity)
     if article.event_id:
         link(article.event)
-    numbers = {source.pk: number for number, source in citations}
+    numbers = {source.id: number for number, source in citations}
     claims = []
     for claim in claims_in:
         claims.append(
             ClaimEntry(
                 claim=claim,
                 passage=claim.passage,
-                url=claim_url(claim.pk),
+                url=claim_url(claim.id),
                 status_label=statuses.get(claim.status, claim.status),
                 kind_label=claim_kinds.get(claim.kind, claim.kind),
                 speaker=link(claim.speaker) if claim.speaker_id else None,
-                subjects=[link(subject) for subject in entities_of.subjects[claim.pk]],
+                subjects=[link(subject) for subject in entities_of.subjects[claim.id]],
                 sources=[
                     SourceRef(
-                        source=source, url=source_url(source.pk), number=numbers.get(source.pk)
+                        source=source, url=source_url(source.id), number=numbers.get(source.id)
                     )
-                    for source in claim_sources[claim.pk]
+                    for source in claim_sources[claim.id]
                 ],
-                highlighted=claim.pk in rendered.highlighted,
+                highlighted=claim.id in rendered.highlighted,
             )
         )
     entities = sorted(links.values(), key=lambda found: found.entity.name.casefold())
@@ -325,7 +343,7 @@ def article_page_context(
             CitationEntry(
                 number=number,
                 source=source,
-                url=source_url(source.pk),
+                url=source_url(source.id),
                 marker_ids=rendered.marker_ids.get(number, []),
             )
             for number, source in citations
@@ -342,9 +360,9 @@ def article_page_context(
             url=canonical_url,
             published_at=published_at,
             modified_at=updated_at if show_updated else published_at,
-            entities=[found.entity for found in entities if found.entity.pk != article.event_id],
+            entities=[found.entity for found in entities if found.entity.id != article.event_id],
             sources=[source for _, source in citations],
-            entity_path=lambda entity: links[entity.pk].url,
+            entity_path=lambda entity: links[entity.id].url,
         ),
     }
 

@@ -189,7 +189,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "coverage_site.static_storage.StaticStorage"
         )
     },
 }
@@ -332,10 +332,10 @@ PUBLIC_CACHE_SECONDS = _read(env.int, "PUBLIC_CACHE_SECONDS", 600)
 MIDDLEWARE.insert(0, "coverage_site.public_cache.PublicCacheStoreMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "django.middleware.http.ConditionalGetMiddleware",
+    "coverage_site.conditional_get.ConditionalGetMiddleware",
 )
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.http.ConditionalGetMiddleware") + 1,
+    MIDDLEWARE.index("coverage_site.conditional_get.ConditionalGetMiddleware") + 1,
     "coverage_site.public_cache.PublicCacheFetchMiddleware",
 )
 

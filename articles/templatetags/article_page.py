@@ -6,7 +6,8 @@ does (``format_html`` would still cost a third of that: its lazy-string checks o
 These filters write the same markup, whitespace included, as f-strings in which every value
 goes through ``_e``: ``html.escape``, exactly what Django's ``escape`` and the template's
 autoescaping do to a plain string. Nothing else is interpolated but fragments built the same
-way. Each list item is one small function, readable beside the template it replaces.
+way and integers (ids and citation numbers, whose digits need no escaping). Each list item
+is one small function, readable beside the template it replaces.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Iterable
 from django import template
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
+
+from coverage_site.per_language import per_language
 
 from .claim_cards import figure_rows
 
@@ -38,16 +41,17 @@ def _day(value: dt.date, months: dict[int, str]) -> str:
     return f"{value.day} {months[value.month]} {value.year:04d}"
 
 
+@per_language
 def _months() -> dict[int, str]:
-    """The months' names in the current language, translated once per list rather than once
-    per date (each lazy name looks the language up again when formatted)."""
+    """The months' names in the current language, translated once per language rather than
+    once per date (each lazy name looks the language up again when formatted)."""
     return {number: str(name) for number, name in MONTHS.items()}
 
 
 def _source_ref(item) -> str:
     link = f'<a href="{_e(item.url)}">{_e(item.source.title)}</a>'
     if item.number:
-        number = _e(item.number)
+        number = item.number  # an int: nothing to escape
         link += (
             f' <a href="#source-{number}"><span class="visually-hidden">listed as source </span>'
             f"[{number}]</a>"
@@ -89,7 +93,7 @@ def _claim_rows(entry) -> list[str]:
 
 def _claim_card(entry) -> str:
     claim = entry.claim
-    pk = _e(claim.pk)
+    pk = claim.id  # an int: nothing to escape
     back = (
         f'<p class="in-context"><a href="#in-text-{pk}">Back to the claim in the text</a></p>'
         if entry.highlighted
@@ -112,7 +116,7 @@ def claim_cards(claims: Iterable) -> SafeString:
 
 
 def _citation(entry, months: dict[int, str]) -> str:
-    source, number = entry.source, _e(entry.number)
+    source, number = entry.source, entry.number  # an int: nothing to escape
     details = f", {_e(source.publisher)}" if source.publisher else ""
     if source.published_on:
         day = _day(source.published_on, months)
