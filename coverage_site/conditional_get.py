@@ -19,9 +19,14 @@ from django.middleware import http
 from django.utils.http import quote_etag
 
 
+def content_digest(content: bytes) -> str:
+    """The tag of a body: the first 32 hex digits of its SHA-256 (pages and the API alike)."""
+    return hashlib.sha256(content).hexdigest()[:32]
+
+
 def content_etag(content: bytes) -> str:
     """The quoted ETag of a response whose body is ``content``."""
-    return quote_etag(hashlib.sha256(content).hexdigest()[:32])
+    return quote_etag(content_digest(content))
 
 
 class ConditionalGetMiddleware(http.ConditionalGetMiddleware):

@@ -10,13 +10,14 @@ and 412 means exactly "the item was saved since you read it".
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, quote_etag
 from rest_framework import status
 from rest_framework.exceptions import APIException
+
+from coverage_site.conditional_get import content_digest
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # What only a deployment changes (the schema, the API root) was last modified at start-up.
@@ -68,7 +69,7 @@ class ConditionalMixin:
         if response.status_code != status.HTTP_200_OK or response.streaming:
             return response
         response.render()
-        digest = hashlib.sha256(response.content).hexdigest()[:32]
+        digest = content_digest(response.content)
         etag = quote_etag(f"{self.item_revision}.{digest}" if self.item_revision else digest)
         response["ETag"] = etag
         if request.method not in ("GET", "HEAD"):
