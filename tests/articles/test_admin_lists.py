@@ -9,16 +9,9 @@ from tests.factories import (
     ClaimFactory,
     EntityAliasFactory,
     PersonFactory,
-    editor,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def as_editor(client):
-    client.force_login(editor())
-    return client
 
 
 def _rows(client, url_name: str, **params) -> list:

@@ -17,16 +17,9 @@ from tests.factories import (
     ClaimSourceFactory,
     FigureClaimFactory,
     PublishedArticleFactory,
-    editor,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def as_editor(client):
-    client.force_login(editor())
-    return client
 
 
 def _citable(**kwargs):
