@@ -49,6 +49,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="tenth,full", help="Comma-separated: tenth, full.")
     parser.add_argument("--seconds", type=float, default=15, help="Load per endpoint and size.")
     parser.add_argument("--warmup", type=float, default=3, help="Unmeasured load first.")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="Paired rounds (bare view, then the endpoint) for each endpoint with a share target.",
+    )
+    parser.add_argument("--round-seconds", type=float, default=5, help="Load per paired run.")
     parser.add_argument("--connections", type=int, default=4, help="Concurrent connections.")
     parser.add_argument("--port", type=int, default=8151)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/6", help="CACHE_URL.")
@@ -248,7 +255,22 @@ def measure(server: Server, endpoint: Endpoint, manifest: dict, size: str, args)
     result["peak_worker_rss_mb"] = memory.peak_mb
     result["distinct_urls"] = min(len(measured), figures["requests"])
     result["note"] = _note(endpoint, result)
+    if endpoint.target is not None and args.rounds > 0:
+        result["paired"] = paired_rounds(server, measured, manifest, args)
     return result
+
+
+def paired_rounds(server: Server, urls: list[str], manifest: dict, args) -> dict | None:
+    """``args.rounds`` times: the bare view, then ``urls``, each loaded ``args.round_seconds``
+    back to back; the endpoint's share of the bare rate per round (``report.paired_share``)."""
+    bare_urls = expand(BARE, manifest)
+    rounds = []
+    options = {"seconds": args.round_seconds, "connections": args.connections}
+    for _ in range(args.rounds):
+        bare = load.run_wrk(server.base, bare_urls, **options)
+        own = load.run_wrk(server.base, urls, **options)
+        rounds.append((bare["requests_per_s"], own["requests_per_s"]))
+    return report.paired_share(rounds)
 
 
 def _note(endpoint: Endpoint, result: dict) -> str:
@@ -348,7 +370,9 @@ def _heading(size: str, manifest: dict, args) -> str:
         f"{counts['entities']:,} entities, {counts['sources']:,} sources "
         f"(busy entity: {counts['busy_entity_claims']:,} claims). gunicorn 2 sync workers, "
         f"wrk 1 thread x {args.connections} connections, {args.seconds:.0f} s per endpoint; "
-        "queries = X-Bench-Queries header, RSS = largest gunicorn worker."
+        f"a share target is judged on the median of {args.rounds} paired rounds "
+        f"({args.round_seconds:.0f} s of the bare view, then {args.round_seconds:.0f} s of the "
+        "endpoint); queries = X-Bench-Queries header, RSS = largest gunicorn worker."
     )
 
 
@@ -384,6 +408,8 @@ def _write(args, results, growth, seed_imports, data, swept, seconds: float, loa
         "conn_max_age": args.conn_max_age,
         "connections": args.connections,
         "seconds_per_endpoint": args.seconds,
+        "paired_rounds": args.rounds,
+        "seconds_per_paired_run": args.round_seconds,
         "targets": {
             "p99_ms_at_full_size": report.P99_TARGET_MS,
             "growth_tenth_to_full": report.GROWTH_TARGET,

@@ -113,3 +113,23 @@ def test_every_endpoint_is_measured_uncached_and_cached():
     cached = {e.path for e in measured if e.cached}
     assert uncached == cached
     assert not endpoints.BARE.cached  # measured on the uncached server, first
+
+
+def test_paired_rounds_load_the_bare_view_then_the_endpoint_each_round(monkeypatch):
+    """Each round runs the bare view and then the endpoint back to back; the share is judged
+    per round, so a machine that halves its speed in round two does not move the median."""
+    rates = iter([1000.0, 100.0, 500.0, 50.0, 1000.0, 120.0])
+    loaded = []
+
+    def fake_wrk(base, paths, *, seconds, connections):
+        loaded.append((paths, seconds, connections))
+        return {"requests_per_s": next(rates)}
+
+    monkeypatch.setattr(run.load, "run_wrk", fake_wrk)
+    server = type("FakeServer", (), {"base": "http://127.0.0.1:1"})()
+    args = run.parse_args(["--rounds", "3", "--round-seconds", "4"])
+    paired = run.paired_rounds(server, ["/api/v1/claims/"], MANIFEST, args)
+    assert [paths for paths, _, _ in loaded] == [["/bench/bare"], ["/api/v1/claims/"]] * 3
+    assert {(seconds, connections) for _, seconds, connections in loaded} == {(4.0, 4)}
+    assert paired["rounds"] == pytest.approx([0.1, 0.1, 0.12])
+    assert paired["median"] == pytest.approx(0.1)
