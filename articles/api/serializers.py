@@ -137,7 +137,7 @@ class ClaimSerializer(ShapedMixin, serializers.ModelSerializer):
 class CitationSerializer(ShapedMixin, serializers.ModelSerializer):
     """Marker ``[number]`` in the body and the source it cites."""
 
-    source = ExpandableField(SourceSerializer)
+    source = ExpandableField(SourceSerializer, key="source_id")
 
     class Meta:
         model = Citation
@@ -161,7 +161,7 @@ class ArticleSerializer(ShapedMixin, serializers.ModelSerializer):
     mentions = ExpandableField(EntitySummarySerializer, many=True, id_field="slug")
     citations = CitationSerializer(many=True, read_only=True)
     claims = ExpandableField(
-        ClaimSummarySerializer, many=True, through="claim", source="appearances"
+        ClaimSummarySerializer, many=True, through="claim", source="appearances", key="claim_id"
     )
     corrections = CorrectionSerializer(many=True, read_only=True)
     api_url = ApiURLField("api:article-detail", lookup_field="slug")

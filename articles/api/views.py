@@ -213,19 +213,30 @@ class ArticleViewSet(ApiViewSet):
     http_method_names = ["get", "head", "patch", "post", "options"]
     loading = {
         "event": (["event"], []),
-        "mentions": ([], ["mentions"]),
-        "citations": ([], [Prefetch("citations", Citation.objects.select_related("source"))]),
-        "claims": (
-            [],
-            [
-                Prefetch(
-                    "appearances",
-                    ClaimAppearance.objects.select_related("claim").order_by("position"),
-                )
-            ],
-        ),
+        "mentions": ([], [lambda view: view.mentions()]),
+        "citations": ([], [lambda view: view.citations()]),
+        "claims": ([], [lambda view: view.appearances()]),
         "corrections": ([], ["corrections"]),
     }
+
+    # A relation that is not expanded shows identifiers only, so its prefetch reads the
+    # identifiers, not whole rows: a page of 50 articles built about 2,000 sources, claims and
+    # entities (every column) to show their ids and slugs.
+    def mentions(self) -> Prefetch:
+        if "mentions" in self.shape.expand:
+            return Prefetch("mentions")
+        return Prefetch("mentions", Entity.objects.only("pk", "slug"))
+
+    def citations(self) -> Prefetch:
+        if "sources" in self.shape.expand:
+            return Prefetch("citations", Citation.objects.select_related("source"))
+        return Prefetch("citations", Citation.objects.only("pk", "article", "number", "source"))
+
+    def appearances(self) -> Prefetch:
+        appearances = ClaimAppearance.objects.order_by("position")
+        if "claims" in self.shape.expand:
+            return Prefetch("appearances", appearances.select_related("claim"))
+        return Prefetch("appearances", appearances.only("pk", "article", "claim"))
 
     def visible(self) -> QuerySet:
         return Article.objects.visible_to(self.request.user)

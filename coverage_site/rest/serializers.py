@@ -60,7 +60,13 @@ class PageURLField(serializers.Field):
 
 
 class ExpandableField(serializers.Field):
-    """A relation shown by identifier, or embedded as an object when ``expand=`` names it."""
+    """A relation shown by identifier, or embedded as an object when ``expand=`` names it.
+
+    ``key`` names the column that holds the identifier on the row this field reads (the
+    instance for a single relation, each related row for ``many``): with it, the collapsed
+    field shows that column's value and never needs the related object, so a view can leave
+    the object unread (``ArticleViewSet.loading``). Only for ``id_field="pk"``.
+    """
 
     def __init__(
         self,
@@ -70,16 +76,30 @@ class ExpandableField(serializers.Field):
         id_field: str = "pk",
         through: str | None = None,
         expanded: bool = False,
+        key: str | None = None,
         **kwargs,
     ):
+        if key is not None and id_field != "pk":
+            raise ValueError("key= reads a foreign key column: the identifier must be the pk.")
         self.serializer_class = serializer
         self.many = many
         self.id_field = id_field
         self.through = through
         self.expanded = expanded
+        self.key = key
         super().__init__(read_only=True, **kwargs)
 
+    def _reads_key(self) -> bool:
+        return self.key is not None and not self.expanded
+
+    def get_attribute(self, instance):
+        if self._reads_key() and not self.many:
+            return getattr(instance, self.key)  # the identifier itself
+        return super().get_attribute(instance)
+
     def _one(self, item):
+        if self._reads_key():
+            return getattr(item, self.key)
         target = getattr(item, self.through) if self.through else item
         if self.expanded:
             if not hasattr(self, "_nested"):
@@ -90,6 +110,8 @@ class ExpandableField(serializers.Field):
     def to_representation(self, value):
         if self.many:
             return [self._one(item) for item in value.all()]
+        if self._reads_key():
+            return value
         return self._one(value)
 
 

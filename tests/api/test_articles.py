@@ -110,3 +110,49 @@ def test_page_size_and_page(anon, world):
     assert data["count"] == 4
     assert len(data["results"]) == 2
     assert data["previous"] is not None
+
+
+def _selected(queries, column: str) -> bool:
+    """Whether any of ``queries`` that reads a link table (citations, appearances, mentions)
+    selects ``column`` ("table"."column")."""
+    links = ('"articles_citation"', '"articles_claimappearance"', '"articles_article_mentions"')
+    return any(
+        column in query["sql"].split(" FROM ")[0]
+        for query in queries
+        if any(link in query["sql"] for link in links)
+    )
+
+
+def test_identifiers_are_read_without_the_rows_they_name(anon, world):
+    """Collapsed, the citations' sources, the claims and the mentions are ids and slugs read
+    from the link rows: the list does not load every source, claim and entity column to show
+    them. Expanded, the same request reads the rows it embeds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as collapsed:
+        item = anon.get(URL).json()["results"][0]
+    assert item["citations"] == [
+        {"number": 1, "source": world.source.pk},
+        {"number": 2, "source": world.other_source.pk},
+    ]
+    assert item["claims"] == [world.verified.pk, world.unverified.pk]
+    assert item["mentions"] == ["sk-group"]
+    for column in (
+        '"articles_source"."url"',
+        '"articles_claim"."text"',
+        '"entities_entity"."name"',
+    ):
+        assert not _selected(collapsed.captured_queries, column), column
+
+    with CaptureQueriesContext(connection) as expanded:
+        item = anon.get(URL, {"expand": "sources,claims,mentions"}).json()["results"][0]
+    assert item["citations"][0]["source"]["id"] == world.source.pk
+    assert item["claims"][0]["id"] == world.verified.pk
+    assert item["mentions"][0]["slug"] == "sk-group"
+    for column in (
+        '"articles_source"."url"',
+        '"articles_claim"."text"',
+        '"entities_entity"."name"',
+    ):
+        assert _selected(expanded.captured_queries, column), column
