@@ -53,9 +53,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--rounds",
         type=int,
         default=3,
-        help="Paired rounds (bare view, then the endpoint) for each endpoint with a share target.",
+        help="Paired rounds (bare view, then the endpoint) for the endpoints with a share target "
+        "or uncached.",
     )
-    parser.add_argument("--round-seconds", type=float, default=5, help="Load per paired run.")
+    parser.add_argument("--round-seconds", type=float, default=4, help="Load per paired run.")
     parser.add_argument("--connections", type=int, default=4, help="Concurrent connections.")
     parser.add_argument("--port", type=int, default=8151)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/6", help="CACHE_URL.")
@@ -255,9 +256,15 @@ def measure(server: Server, endpoint: Endpoint, manifest: dict, size: str, args)
     result["peak_worker_rss_mb"] = memory.peak_mb
     result["distinct_urls"] = min(len(measured), figures["requests"])
     result["note"] = _note(endpoint, result)
-    if endpoint.target is not None and args.rounds > 0:
+    if is_paired(endpoint) and args.rounds > 0:
         result["paired"] = paired_rounds(server, measured, manifest, args)
     return result
+
+
+def is_paired(endpoint: Endpoint) -> bool:
+    """Whether ``endpoint``'s share of the bare rate comes from paired rounds: every uncached
+    endpoint (their shares carry the growth target) and every endpoint with a share target."""
+    return endpoint is not BARE and (not endpoint.cached or endpoint.target is not None)
 
 
 def paired_rounds(server: Server, urls: list[str], manifest: dict, args) -> dict | None:
@@ -370,7 +377,7 @@ def _heading(size: str, manifest: dict, args) -> str:
         f"{counts['entities']:,} entities, {counts['sources']:,} sources "
         f"(busy entity: {counts['busy_entity_claims']:,} claims). gunicorn 2 sync workers, "
         f"wrk 1 thread x {args.connections} connections, {args.seconds:.0f} s per endpoint; "
-        f"a share target is judged on the median of {args.rounds} paired rounds "
+        f"shares of uncached and targeted endpoints are the median of {args.rounds} paired rounds "
         f"({args.round_seconds:.0f} s of the bare view, then {args.round_seconds:.0f} s of the "
         "endpoint); queries = X-Bench-Queries header, RSS = largest gunicorn worker."
     )

@@ -133,3 +133,11 @@ def test_paired_rounds_load_the_bare_view_then_the_endpoint_each_round(monkeypat
     assert {(seconds, connections) for _, seconds, connections in loaded} == {(4.0, 4)}
     assert paired["rounds"] == pytest.approx([0.1, 0.1, 0.12])
     assert paired["median"] == pytest.approx(0.1)
+
+
+def test_uncached_and_targeted_endpoints_get_paired_rounds():
+    """Every uncached endpoint's share feeds the growth target and is paired; a cached one only
+    when it has a share target of its own; the bare view is what the rounds pair with."""
+    paired = {e.key for e in endpoints.ENDPOINTS if run.is_paired(e)}
+    uncached = {e.key for e in endpoints.ENDPOINTS if not e.cached} - {"bare"}
+    assert paired == uncached | {"article_cached"}
