@@ -22,12 +22,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import OuterRef, QuerySet
 
-from coverage_site.fast_reverse import reverser
+from coverage_site.fast_reverse import reverser, routing_state
 from coverage_site.kept_queries import kept_list
 from coverage_site.per_language import per_language
 from coverage_site.rows import instances
@@ -38,6 +38,7 @@ from entities.structured_data import absolute_url
 from .changes import change_log
 from .charts import PER_CHART
 from .models import (
+    ARTICLE_ROUTE,
     CLAIM_ROUTE,
     SOURCE_ROUTE,
     Article,
@@ -75,8 +76,10 @@ def _page_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return _translated(STATUSES), _translated(CLAIM_KINDS), _translated(ENTITY_KINDS)
 
 
-@dataclass(frozen=True)
-class EntityLink:
+# The page's entries are named tuples, read-only as frozen dataclasses were: those set each
+# field through ``object.__setattr__``, five times the cost of a tuple for the sixty-odd
+# entries of a large article.
+class EntityLink(NamedTuple):
     """An entity the page links to, with its page's path and its kind as readers see it."""
 
     entity: Entity
@@ -84,8 +87,7 @@ class EntityLink:
     kind_label: str
 
 
-@dataclass(frozen=True)
-class CitationEntry:
+class CitationEntry(NamedTuple):
     """One numbered entry of the sources list, with the ids of its markers in the text."""
 
     number: int
@@ -94,8 +96,7 @@ class CitationEntry:
     marker_ids: list[str]
 
 
-@dataclass(frozen=True)
-class SourceRef:
+class SourceRef(NamedTuple):
     """A claim's source, with its number in this article's sources list if it is cited."""
 
     source: Source
@@ -103,8 +104,7 @@ class SourceRef:
     number: int | None
 
 
-@dataclass(frozen=True)
-class ClaimEntry:
+class ClaimEntry(NamedTuple):
     """One claim of the “Claims in this article” section."""
 
     claim: Claim
@@ -286,9 +286,11 @@ def article_page_context(
     )
 
     # Each page's path as its model's ``get_absolute_url`` gives it, with the context-local
-    # reads (URLconf, script prefix, language) done once per kind instead of once per link.
-    entity_url, claim_url, source_url = (
-        reverser(*route) for route in (ENTITY_ROUTE, CLAIM_ROUTE, SOURCE_ROUTE)
+    # reads (URLconf, script prefix, language) done once per page instead of once per link.
+    state = routing_state()
+    entity_url, claim_url, source_url, article_url = (
+        reverser(*route, state)
+        for route in (ENTITY_ROUTE, CLAIM_ROUTE, SOURCE_ROUTE, ARTICLE_ROUTE)
     )
     links: dict[int, EntityLink] = {}
 
@@ -334,7 +336,7 @@ def article_page_context(
         edits.append(log.last_text_edit)
     updated_at = max(edits, default=None)
     show_updated = bool(published_at and updated_at and updated_at > published_at + UPDATE_GRACE)
-    canonical_url = absolute_url(article.get_absolute_url())
+    canonical_url = absolute_url(article_url(article.slug))  # ``get_absolute_url()``
     return {
         "article": article,
         "preview": preview,

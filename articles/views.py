@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from coverage_site.fulltext import Terms
+from coverage_site.render_page import render_page
 from entities.structured_data import absolute_url
 
 from .changes import moved_columns
@@ -47,7 +48,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if article is None:
         raise Http404("No article with that address.")
     context = article_page_context(article, moved=article.extra_values)
-    return render(request, "articles/article_detail.html", context)
+    return render_page(request, "articles/article_detail.html", context)
 
 
 @require_safe

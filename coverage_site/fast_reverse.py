@@ -75,10 +75,11 @@ def reverse_one(view_name: str, kwarg: str, value) -> str:
     return _splice(_current_template(view_name, kwarg), view_name, kwarg, value)
 
 
-def reverser(view_name: str, kwarg: str) -> Callable[[object], str]:
+def reverser(view_name: str, kwarg: str, state: tuple | None = None) -> Callable[[object], str]:
     """``reverse_one`` for many values in one request: the URLconf, script prefix and language
-    (context-local reads, most of the cost of a call) are looked up once, here."""
-    template = _current_template(view_name, kwarg)
+    (context-local reads, most of the cost of a call) are looked up once, here, or passed as
+    ``state`` (``routing_state()``) by a caller making several reversers."""
+    template = _current_template(view_name, kwarg, state)
     return lambda value: _splice(template, view_name, kwarg, value)
 
 

@@ -79,18 +79,11 @@ def instances(
     names = tuple(names)
     count = len(names)
     converters, order, plain = _loader(model, names, using)
-    if converted:
-        converters = []
-    connection = connections[using]
-    built = []
-    for row in rows:
-        values = list(row[:count])
-        for position, functions, column in converters:
-            value = values[position]
-            for function in functions:
-                value = function(value, column, connection)
-            values[position] = value
-        built.append((values, tuple(row[count:])))
+    if converted or not converters:
+        # The row's own values (PostgreSQL's, for the fields the pages read, need no converter).
+        built = [(row[:count], tuple(row[count:])) for row in rows]
+    else:
+        built = _converted(rows, count, converters, connections[using])
     if not (plain and _builds_fast(model)):
         return [
             (model.from_db(using, names, [values[position] for position in order]), extras)
@@ -104,6 +97,22 @@ def instances(
         state = instance._state = ModelState()
         state.adding, state.db = False, using
         built[index] = (loaded(instance) if loaded else instance, extras)
+    return built
+
+
+def _converted(
+    rows: Iterable[Sequence[Any]], count: int, converters: _Converters, connection: Any
+) -> list[tuple[list[Any], tuple[Any, ...]]]:
+    """Each row's first ``count`` values with ``converters`` applied, and its other values."""
+    built = []
+    for row in rows:
+        values = list(row[:count])
+        for position, functions, column in converters:
+            value = values[position]
+            for function in functions:
+                value = function(value, column, connection)
+            values[position] = value
+        built.append((values, tuple(row[count:])))
     return built
 
 

@@ -1,5 +1,6 @@
-"""The article page's claim cards, sources and entity links, written out in Python
-(``articles/templatetags/article_page.py``), are the markup the template loops wrote."""
+"""The article page's parts written out in Python (``articles/templatetags/article_page.py``):
+its claim cards, sources and entity links, and its ``head`` and ``content`` blocks, are the
+markup the template wrote."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,14 +9,23 @@ from pathlib import Path
 
 import pytest
 from django.template import Context, Template
+from django.utils import timezone
 
-from articles.models import ClaimKind, DatePrecision, PledgeStatus, VerificationStatus
+from articles.models import (
+    ArticleStatus,
+    ClaimKind,
+    DatePrecision,
+    PledgeStatus,
+    VerificationStatus,
+)
 from articles.presenters import article_page_context
 from tests.factories import (
+    ArticleFactory,
     CitationFactory,
     ClaimAppearanceFactory,
     ClaimFactory,
     ClaimSourceFactory,
+    CorrectionNoteFactory,
     EntityFactory,
     EventFactory,
     PersonFactory,
@@ -25,7 +35,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The loops as templates/articles/article_detail.html wrote them before they moved to Python.
+# The loops as templates/articles/article_detail.html wrote them before they moved to Python,
+# and its head and content blocks (head.html, content.html) as they were before they did.
 LOOPS = Path(__file__).parent / "article_page_loops"
 FILTERS = {"claims": "claim_cards", "citations": "source_entries", "entities": "entity_items"}
 HOSTILE = '<b>“Tom & Jerry\'s”</b> "quoted"'
@@ -117,3 +128,57 @@ def test_article_page_shows_the_event_and_speakers_from_one_entities_query(clien
         f'<p class="kicker"><a href="{article.event.get_absolute_url()}">Summit &lt;b&gt;' in html
     )
     assert '<dt>Speaker</dt><dd><a href="/entities/' in html
+
+
+def _changed_article(summit):
+    """A published article with corrections, changes (one linking to its claim) and an
+    updated time, in text that needs escaping."""
+    CorrectionNoteFactory(article=summit.article, text=f"The budget was in won. {HOSTILE}")
+    claim = summit.claims["stargate"]
+    claim.status = VerificationStatus.VERIFIED
+    claim.save()
+    summit.source.url = "https://example.org/corrected"
+    summit.source.save()
+    summit.article.title = f"Korea pitches itself {HOSTILE}"
+    summit.article.save()
+    return summit.article
+
+
+def _bare_article(summit):
+    """A published article with no event, standfirst, byline, claims, sources or entities."""
+    return PublishedArticleFactory(event=None, standfirst="", byline="", body="Leaders met.")
+
+
+def _draft(summit):
+    return ArticleFactory(status=ArticleStatus.DRAFT, title=f"Draft {HOSTILE}")
+
+
+def _scheduled(summit):
+    later = timezone.now() + dt.timedelta(days=1)
+    return PublishedArticleFactory(published_at=later, standfirst=f"Soon {HOSTILE}")
+
+
+PAGES = {
+    "varied": (lambda summit: _varied_article(), False),
+    "changed": (_changed_article, False),
+    "bare": (_bare_article, False),
+    "draft preview": (_draft, True),
+    "scheduled preview": (_scheduled, True),
+    "published preview": (lambda summit: _varied_article(), True),
+}
+
+
+@pytest.mark.parametrize("block", ["head", "content"])
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_written_out_blocks_are_the_template_markup(summit, page, block):
+    """``{% article_head %}`` and ``{% article_content %}`` write exactly what the template's
+    blocks wrote, for every branch of them."""
+    make, preview = PAGES[page]
+    context = article_page_context(make(summit), preview=preview)
+    if page == "changed":
+        assert context["corrections"] and context["updated_at"]
+        assert {bool(change.claim_id) for change in context["changes"]} == {True, False}
+    source = (LOOPS / f"{block}.html").read_text().removesuffix("\n")
+    expected = Template(source).render(Context(context))
+    written = Template(f"{{% load article_page %}}{{% article_{block} %}}").render(Context(context))
+    assert written == expected
