@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -37,7 +37,7 @@ FAVICON = Path(settings.BASE_DIR) / "static" / "favicon.ico"
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", home_page_context())
+    return render_page(request, "home.html", home_page_context())
 
 
 @require_safe
@@ -71,7 +71,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "canonical_url": absolute_url(claim.get_absolute_url()),
         "json_ld": claim_graph(claim, articles=articles, sources=sources),
     }
-    return render(request, "articles/claim_detail.html", context)
+    return render_page(request, "articles/claim_detail.html", context)
 
 
 @require_safe
@@ -85,7 +85,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "articles": list(Article.objects.published().filter(citations__source=source)),
         "canonical_url": absolute_url(source.get_absolute_url()),
     }
-    return render(request, "articles/source_detail.html", context)
+    return render_page(request, "articles/source_detail.html", context)
 
 
 @require_safe
@@ -98,7 +98,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "claims": page.object_list,
         "canonical_url": absolute_url(reverse("articles:claim_list")),
     }
-    return render(request, "articles/claim_list.html", context)
+    return render_page(request, "articles/claim_list.html", context)
 
 
 @require_safe
@@ -145,12 +145,12 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
         previous_url=_pledges_url(status, page.number - 1) if page.has_previous() else "",
         next_url=_pledges_url(status, page.number + 1) if page.has_next() else "",
     )
-    return render(request, "articles/pledge_list.html", context)
+    return render_page(request, "articles/pledge_list.html", context)
 
 
 def _pledge_error(request: HttpRequest, context: dict, error: str, code: int) -> HttpResponse:
     context.update(error=error, status=None, canonical_url=_pledges_url("", 1))
-    return render(request, "articles/pledge_list.html", context, status=code)
+    return render_page(request, "articles/pledge_list.html", context, status=code)
 
 
 def _pledges_url(status: str, number: int) -> str:
@@ -180,7 +180,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     elif query:
         context["results"] = search_everything(query)
-    return render(request, "search.html", context)
+    return render_page(request, "search.html", context)
 
 
 @require_safe
@@ -199,7 +199,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     context = {"articles": news_articles(), "site_name": SITE_NAME, "site_url": settings.SITE_URL}
-    return render(request, "news_sitemap.xml", context, content_type="application/xml")
+    return render_page(request, "news_sitemap.xml", context, content_type="application/xml")
 
 
 @require_safe

@@ -1,4 +1,4 @@
-"""``render()`` for the heaviest uncached pages, leaving no reference cycle behind.
+"""``render()`` for the site's pages, leaving no reference cycle behind.
 
 Django's template backend pushes the view's context onto a ``RequestContext`` as a
 ``ContextDict``, which refers back to the context holding it, and nothing pops it: every
@@ -20,13 +20,20 @@ from django.template import loader
 from django.template.context import make_context
 
 
-def render_page(request: HttpRequest, template_name: str, context: dict[str, Any]) -> HttpResponse:
-    """``django.shortcuts.render(request, template_name, context)``, the context taken apart
-    once rendered (see the module docstring)."""
+def render_page(
+    request: HttpRequest,
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    status: int | None = None,
+    content_type: str | None = None,
+) -> HttpResponse:
+    """``django.shortcuts.render(request, template_name, context, ...)``, the context taken
+    apart once rendered (see the module docstring)."""
     template = loader.get_template(template_name)
     page_context = make_context(context, request, autoescape=template.backend.engine.autoescape)
     try:
         content = template.template.render(page_context)
     finally:
         page_context.dicts.clear()
-    return HttpResponse(content)
+    return HttpResponse(content, content_type=content_type, status=status)

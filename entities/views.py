@@ -38,10 +38,10 @@ from django.db.models import (
     When,
 )
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from coverage_site.kept_queries import kept_list
+from coverage_site.render_page import render_page
 
 from .models import Entity, EntityAlias, EntityRedirect, EntityRelation
 from .structured_data import absolute_url, entity_json_ld
@@ -234,7 +234,7 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "canonical_url": absolute_url(entity.get_absolute_url()),
         "json_ld": entity_json_ld(entity, aliases=[alias.name for alias in aliases]),
     }
-    return render(request, "entities/entity_detail.html", context)
+    return render_page(request, "entities/entity_detail.html", context)
 
 
 def _articles(entity_id: int, walking: bool) -> QuerySet:

@@ -48,3 +48,12 @@ def test_django_render_keeps_the_context_in_a_cycle(rf):
 def test_render_page_writes_what_render_writes(rf):
     """The same body as ``django.shortcuts.render``."""
     assert _freed_without_collection(render_page, rf)[1] == _freed_without_collection(render, rf)[1]
+
+
+def test_render_page_takes_status_and_content_type_as_render_does(rf):
+    """A page answered with another status or media type (the pledge list's 400, the news
+    sitemap's XML) keeps them."""
+    response = render_page(rf.get("/"), "404.html", {}, status=400, content_type="application/xml")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/xml"
+    assert render_page(rf.get("/"), "404.html", {})["Content-Type"] == "text/html; charset=utf-8"
