@@ -4,12 +4,13 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
 from coverage_site.kept_queries import kept_list, kept_sql
 from entities.models import Entity
-from tests.factories import ArticleFactory, EntityFactory
+from tests.factories import ArticleFactory, EntityFactory, PublishedArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,37 @@ def test_kept_sql_is_built_once_and_reruns_with_new_values_and_the_clock(setting
     monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(hours=2))
     assert found(article.slug) == [article.pk]
     assert len(builds) == 2  # the first call's value and its stand-in
+
+
+def test_kept_values_rows_are_the_orms(settings):
+    """``values()`` rows read by the kept statement are the dicts the ORM gives: the same
+    keys in the same order and the same values, with joined columns, annotations, a column
+    ordered by but not shown (``distinct()`` selects it too), and converted columns (dates on
+    SQLite), each on the first call (compiled) and the later ones (kept)."""
+    settings.TIME_ZONE = "UTC"
+    for name in ("Zeta Works", "Alpha Grid", "Mid Power"):
+        PublishedArticleFactory(title=name, event=EntityFactory(name=f"{name} event"))
+    builds = {
+        "joined": lambda status: (
+            Article.objects.filter(status=status)
+            .order_by("event__name", "pk")
+            .values("slug", "event__slug", "published_at", "id")
+        ),
+        "annotated": lambda status: (
+            Article.objects.filter(status=status)
+            .annotate(shown=Upper("title"))
+            .order_by("-pk")
+            .values("pk", "shown")
+        ),
+        "distinct": lambda status: (
+            Article.objects.filter(status=status).order_by("title").values("slug").distinct()
+        ),
+    }
+    for key, build in builds.items():
+        expected = list(build(ArticleStatus.PUBLISHED.value))
+        assert len(expected) == 3, key
+        for _ in range(3):
+            rows = kept_list(("test:values", key), build, ArticleStatus.PUBLISHED.value)
+            assert rows == expected, key
+            assert [list(row) for row in rows] == [list(row) for row in expected], key
+        assert kept_list(("test:values", key), build, ArticleStatus.DRAFT.value) == []
