@@ -24,7 +24,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.signals import setting_changed
@@ -159,13 +160,32 @@ def _compile(build: Callable[..., QuerySet], values: tuple) -> tuple | None:
     return queryset, compiler, built[0], slots, _values_reader(queryset, compiler)
 
 
-def _values_reader(queryset: QuerySet, compiler) -> Callable | None:
-    """For a ``values()`` queryset whose columns need no conversion, a function running the
-    kept SQL and returning the dicts ``ValuesIterable`` would give: the same names, values and
-    order, through the connection's cursor wrapper as ``execute_sql`` runs it, but without
-    cloning the queryset, asking every column for its converters (about 35 calls for a page
-    of claims) and fetching in chunks of 100. Anything else (converters, composite keys,
-    other iterables) returns None and takes the ORM's path."""
+@dataclass(frozen=True)
+class _ValuesReader:
+    """Reads a kept ``values()`` statement whose columns need no conversion: the dicts
+    ``ValuesIterable`` would give (the same names, values and order), run through the
+    connection's cursor wrapper as ``execute_sql`` runs it, but without cloning the queryset,
+    asking every column for its converters (about 35 calls for a page of claims) and
+    fetching in chunks of 100."""
+
+    names: tuple[str, ...]
+    width: int | None  # the columns shown, when the SQL selects more (``distinct()``)
+
+    def rows(self, fetched: list[tuple]) -> list[dict]:
+        names, width = self.names, self.width
+        if width is not None:
+            fetched = [row[:width] for row in fetched]
+        return [dict(zip(names, row, strict=True)) for row in fetched]
+
+    def __call__(self, connection, sql: str, params: tuple) -> list[dict]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return self.rows(cursor.fetchall())
+
+
+def _values_reader(queryset: QuerySet, compiler) -> _ValuesReader | None:
+    """The reader of a ``values()`` queryset whose columns need no conversion; None for
+    anything else (converters, composite keys, other iterables): it takes the ORM's path."""
     if queryset._iterable_class is not ValuesIterable:
         return None
     query = queryset.query
@@ -176,17 +196,53 @@ def _values_reader(queryset: QuerySet, compiler) -> Callable | None:
         names = tuple(query.selected)
     else:
         names = (*query.extra_select, *query.values_select, *query.annotation_select)
-    width = compiler.col_count if compiler.has_extra_select else None
+    return _ValuesReader(names, compiler.col_count if compiler.has_extra_select else None)
 
-    def read(connection, sql: str, params: tuple) -> list[dict]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if width is not None:
-            rows = [row[:width] for row in rows]
-        return [dict(zip(names, row, strict=True)) for row in rows]
 
-    return read
+def kept_lists(queries: Sequence[tuple[Hashable, Callable[..., QuerySet], tuple]]) -> list[list]:
+    """``[kept_list(key, build, *values) for key, build, values in queries]``.
+
+    On PostgreSQL the kept ``values()`` statements among them are sent together and their
+    rows read in one round trip (psycopg's pipeline mode) rather than one each: a claims
+    page's subjects, sources and appearances. They are independent reads, each run as it
+    would be alone (the cursor wrappers see each statement)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    entries = [
+        _entry(_kept, connection, key, _compile, build, values) for key, build, values in queries
+    ]
+    together = [
+        position
+        for position, entry in enumerate(entries)
+        if entry is not None and entry[4] is not None
+    ]
+    found: dict[int, list] = {}
+    if connection.vendor == "postgresql" and len(together) > 1:
+        found = _read_in_one_round_trip(
+            connection, [(entries[i], queries[i][2]) for i in together], together
+        )
+    return [
+        found[position] if position in found else kept_list(key, build, *values)
+        for position, (key, build, values) in enumerate(queries)
+    ]
+
+
+def _read_in_one_round_trip(connection, kept: list[tuple[tuple, tuple]], positions: list[int]):
+    """``{position: rows}`` of kept ``values()`` statements sent in one pipeline."""
+    connection.ensure_connection()
+    cursors = []
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for (_, _, sql, slots, _), values in kept:
+                cursor = connection.cursor()
+                cursors.append(cursor)
+                cursor.execute(sql, _params(connection, slots, values))
+            return {
+                position: entry[4].rows(cursor.fetchall())
+                for position, (entry, _), cursor in zip(positions, kept, cursors, strict=True)
+            }
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def _compile_sql(build: Callable[..., tuple[str, list | tuple]], values: tuple) -> tuple | None:

@@ -43,7 +43,7 @@ from rest_framework.settings import api_settings
 
 from coverage_site.fast_reverse import reverse_one, route_template, routing_state, slug_pattern
 from coverage_site.fulltext import AmongIds, id_array, on_postgresql
-from coverage_site.kept_queries import kept_list
+from coverage_site.kept_queries import kept_lists
 from coverage_site.rest.query import Shape
 from coverage_site.rest.serializers import (
     _PLAIN_PATH,
@@ -603,15 +603,20 @@ def _among(queryset: QuerySet, ids: str | list[int], column: str) -> QuerySet:
     return queryset.filter(**{f"{column}__in": ids})
 
 
-def _rows(key: tuple, build: Callable[..., QuerySet], ids: list[int], kept: bool = True) -> list:
-    """``build(ids)``'s rows. On PostgreSQL the ids are one array value, so the SQL text is the
-    same for any number of them, and the queryset is kept compiled under ``key`` unless
-    ``kept`` is false; elsewhere it is built with the list and run as it is."""
+def _read(queries: list[tuple[tuple, Callable[..., QuerySet], bool]], ids: list[int]) -> list:
+    """The rows of each ``(key, build, kept)``: ``build(ids)``'s. On PostgreSQL the ids are one
+    array value, so the SQL text is the same for any number of them, and a query is kept
+    compiled under ``key`` unless ``kept`` is false; the kept ones are read in one round trip
+    (``kept_lists``). Elsewhere each is built with the list and run as it is."""
     if not on_postgresql():
-        return list(build(ids))
-    if not kept:
-        return list(build(id_array(ids)))
-    return kept_list(("claims api", *key), build, id_array(ids))
+        return [list(build(ids)) for _, build, _ in queries]
+    among = id_array(ids)
+    kept = iter(
+        kept_lists(
+            [(("claims api", *key), build, (among,)) for key, build, keep in queries if keep]
+        )
+    )
+    return [next(kept) if keep else list(build(among)) for _, build, keep in queries]
 
 
 class ClaimRows:
@@ -654,20 +659,21 @@ class ClaimRows:
             claims = claims.annotate(**{key: Subquery(speaker)})
         return claims.values(*sorted(keys), *claims.query.annotation_select)
 
-    def _appearance_rows(self, ids: list[int]) -> dict[int, list[dict]]:
-        """The appearances of the claims in the visible articles, by claim."""
+    def _appearances_query(self) -> tuple[tuple, Callable[..., QuerySet], bool, str]:
+        """The appearances of the claims in the visible articles: ``(key, build, kept,
+        the row key of the claim)`` for :func:`_read`."""
         columns = ["claim_id", *sorted(self.plan.appearances.plan.columns)]
 
         def build(among: str | list[int]) -> QuerySet:
             return _among(self.appearances(), among, "claim_id").values(*columns)
 
         key = ("appearances", self.audience, *columns)
-        return _grouped(_rows(key, build, ids, kept=self.audience is not None))
+        return key, build, self.audience is not None, "claim_id"
 
-    def _many_to_many_rows(self, ids: list[int], related: Related) -> dict[int, list[dict]]:
-        """The rows of a many-to-many relation (subjects, sources) of the claims, by claim,
-        read from its through model: ordered by claim, then by the related model's
-        ``Meta.ordering`` and key (as ``prefetch_related`` orders them).
+    def _many_to_many_query(self, related: Related) -> tuple[tuple, Callable, bool, str]:
+        """The rows of a many-to-many relation (subjects, sources) of the claims, read from
+        its through model: ordered by claim, then by the related model's ``Meta.ordering`` and
+        key (as ``prefetch_related`` orders them); as :meth:`_appearances_query`.
 
         Each relation is its own query: read together (the claims joined to both), a claim's
         rows were every pair of its subjects and sources, about twice the rows PostgreSQL
@@ -685,17 +691,21 @@ class ClaimRows:
         def build(among: str | list[int]) -> QuerySet:
             return _among(through.objects.all(), among, claim).order_by(*ordering).values(*columns)
 
-        return _grouped(_rows((related.name, *columns, *ordering), build, ids), claim)
+        return (related.name, *columns, *ordering), build, True, claim
 
     def build(self, rows: list[dict], context: dict) -> list[dict]:
         ids = [row["id"] for row in rows]
-        fetched: dict[str, dict[int, list[dict]]] = {}
         many = [r for r in (self.plan.subjects, self.plan.sources) if r]
-        for related in many if ids else ():
-            fetched[related.name] = self._many_to_many_rows(ids, related)
-        if ids and self.plan.appearances:
-            fetched["appearances"] = self._appearance_rows(ids)
-        relations = [*many, *([self.plan.appearances] if self.plan.appearances else [])]
+        queries = [self._many_to_many_query(related) for related in many]
+        relations = many
+        if self.plan.appearances:
+            queries.append(self._appearances_query())
+            relations = [*many, self.plan.appearances]
+        fetched: dict[str, dict[int, list[dict]]] = {}
+        if ids and queries:
+            read = _read([query[:3] for query in queries], ids)
+            for related, query, found in zip(relations, queries, read, strict=True):
+                fetched[related.name] = _grouped(found, query[3])
         utc = _in_utc(context)
         for related in relations:
             if related.plan is not None and related.plan.iso:
