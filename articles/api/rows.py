@@ -655,7 +655,9 @@ class ClaimRows:
         if key is not None:
             keys.discard(key)
             column = key.removeprefix("speaker__")
-            speaker = Entity.objects.filter(pk=OuterRef("speaker_id")).order_by().values(column)
+            # The base manager: the row a join reads, whatever a default manager may leave out.
+            speaker = Entity._base_manager.filter(pk=OuterRef("speaker_id")).values(column)
+            speaker = speaker.order_by()
             claims = claims.annotate(**{key: Subquery(speaker)})
         return claims.values(*sorted(keys), *claims.query.annotation_select)
 
@@ -689,7 +691,8 @@ class ClaimRows:
         ordering = [claim, *_ordering(model, f"{target}__")]
 
         def build(among: str | list[int]) -> QuerySet:
-            return _among(through.objects.all(), among, claim).order_by(*ordering).values(*columns)
+            rows = _among(through._base_manager.all(), among, claim)
+            return rows.order_by(*ordering).values(*columns)
 
         return (related.name, *columns, *ordering), build, True, claim
 
