@@ -184,7 +184,24 @@ PUBLIC_STATUSES = (ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED)
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles readers may see: published, and not scheduled for later."""
-        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(self.published_condition())
+
+    @staticmethod
+    def published_condition(via: str = "") -> Q:
+        """``published()``'s rule as a condition on the article reached through ``via``
+        (``"article__"`` from an appearance). A query that joins the article anyway filters
+        that join with it; ``article__in=published()`` had PostgreSQL look each article up
+        twice, once for the subquery and once for the join."""
+        return Q(
+            **{f"{via}status": ArticleStatus.PUBLISHED, f"{via}published_at__lte": timezone.now()}
+        )
+
+    @staticmethod
+    def visible_condition(user, via: str = "") -> Q:
+        """``visible_to(user)``'s rule as a condition, as ``published_condition``."""
+        if may_see_unpublished(user, "articles.view_article"):
+            return Q()
+        return ArticleQuerySet.published_condition(via)
 
     def published_with_slug(self, slug: str, *, extra: Sequence[str] = ()) -> Article | None:
         """The article ``published().filter(slug=slug)`` finds, or None: the same rule,

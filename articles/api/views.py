@@ -42,10 +42,14 @@ _CHOSEN: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, list[str]]] = {
 MAX_CHOSEN = 256
 
 
-def _appearances_in(articles: QuerySet) -> QuerySet:
-    """Claims' appearances in ``articles``, in the order a claim lists them."""
+def _appearances_visible_to(user) -> QuerySet:
+    """Claims' appearances in the articles ``user`` may see, in the order a claim lists them.
+
+    The articles' visibility is a condition on the article joined for its slug and title
+    (``visible_condition``), not ``article__in=visible_to(user)``: the same rows, with one
+    lookup of each article instead of two."""
     return (
-        ClaimAppearance.objects.filter(article__in=articles)
+        ClaimAppearance.objects.filter(Article.objects.visible_condition(user, "article__"))
         .select_related("article")
         # An appearance shows the article's slug and title; its text would only be transferred.
         .defer("article__body", "article__standfirst")
@@ -54,8 +58,7 @@ def _appearances_in(articles: QuerySet) -> QuerySet:
 
 
 def _visible_appearances(view) -> Prefetch:
-    articles = Article.objects.visible_to(view.request.user)
-    return Prefetch("appearances", queryset=_appearances_in(articles))
+    return Prefetch("appearances", queryset=_appearances_visible_to(view.request.user))
 
 
 def _kept_filter(filter_: object) -> bool:
@@ -101,7 +104,7 @@ class ClaimViewSet(ApiViewSet):
             return super().list(request, *args, **kwargs)
         reader = ClaimRows(
             plan,
-            appearances=lambda: _appearances_in(Article.objects.visible_to(request.user)),
+            appearances=lambda: _appearances_visible_to(request.user),
             # Kept compiled for anonymous readers only, who all see the published articles.
             audience=None if request.user.is_authenticated else "anonymous",
         )

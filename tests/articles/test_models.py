@@ -4,11 +4,19 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from articles.models import Article, ArticleStatus, Claim, ClaimKind, Source
+from articles.models import (
+    Article,
+    ArticleStatus,
+    Claim,
+    ClaimAppearance,
+    ClaimKind,
+    Source,
+)
 from tests.factories import (
     ArticleFactory,
     CitationFactory,
@@ -17,6 +25,7 @@ from tests.factories import (
     ClaimSourceFactory,
     PublishedArticleFactory,
     SourceFactory,
+    editor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +131,30 @@ def test_published_excludes_drafts_scheduled_and_archived():
     PublishedArticleFactory(published_at=timezone.now() + dt.timedelta(days=1))
     ArticleFactory(status=ArticleStatus.ARCHIVED, published_at=timezone.now())
     assert list(Article.objects.published()) == [visible]
+
+
+def test_visible_condition_through_a_relation_is_visible_to():
+    """The visibility rule as a condition on a joined article picks the appearances of the
+    articles ``visible_to`` gives, for readers and for staff."""
+    claim = ClaimFactory()
+    articles = [
+        PublishedArticleFactory(),
+        ArticleFactory(status=ArticleStatus.DRAFT),
+        PublishedArticleFactory(published_at=timezone.now() + dt.timedelta(days=1)),
+        ArticleFactory(status=ArticleStatus.ARCHIVED, published_at=timezone.now()),
+    ]
+    for position, article in enumerate(articles, start=1):
+        ClaimAppearanceFactory(claim=claim, article=article, position=position)
+    for user in (AnonymousUser(), editor()):
+        through_join = ClaimAppearance.objects.filter(
+            Article.objects.visible_condition(user, "article__")
+        )
+        expected = set(Article.objects.visible_to(user))
+        assert {appearance.article for appearance in through_join} == expected
+        assert Article.objects.filter(Article.objects.visible_condition(user)).count() == len(
+            expected
+        )
+    assert len(expected) == 4  # staff see all of them
 
 
 def test_claims_appearing_only_in_drafts_are_not_published():
