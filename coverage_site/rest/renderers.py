@@ -14,6 +14,28 @@ from rest_framework.utils.encoders import JSONEncoder as DRFEncoder
 _PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 # Valid JSON but not valid JavaScript: DRF escapes them, so this does too.
 _LINE_SEPARATORS = (("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))
+# Their UTF-8 is E2 80 A8 and E2 80 A9: a lead byte that a few typographic characters share
+# (dashes, curly quotes, the ellipsis), followed by one of these tails.
+_LEAD, _TAILS = b"\xe2", (b"\x80\xa8", b"\x80\xa9")
+_LEAD_PROBES = 64
+
+
+def holds_line_separator(content: bytes) -> bool:
+    """Whether ``content`` holds U+2028 or U+2029 encoded in UTF-8.
+
+    Searching the claims list's 86 KB page for both three-byte sequences took about 170 µs,
+    some 4 % of its time in Python; finding their lead byte is a ``memchr``, about 10 µs for
+    the page. Each of the first ``_LEAD_PROBES`` lead bytes is checked for a tail;
+    text with more of them than that (much typography) is searched for both as before.
+    """
+    position = content.find(_LEAD)
+    for _ in range(_LEAD_PROBES):
+        if position < 0:
+            return False
+        if content[position + 1 : position + 3] in _TAILS:
+            return True
+        position = content.find(_LEAD, position + 1)
+    return any(raw in content for raw, _ in _LINE_SEPARATORS)
 
 
 class JSONRenderer(renderers.JSONRenderer):
@@ -42,8 +64,8 @@ class JSONRenderer(renderers.JSONRenderer):
             content = orjson.dumps(data, default=DRFEncoder().default, option=_PASSTHROUGH)
         except orjson.JSONEncodeError:
             return super().render(data, accepted_media_type, renderer_context)
-        for raw, escaped in _LINE_SEPARATORS:
-            if raw in content:
+        if holds_line_separator(content):
+            for raw, escaped in _LINE_SEPARATORS:
                 content = content.replace(raw, escaped)
         return content
 

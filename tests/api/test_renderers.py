@@ -12,7 +12,7 @@ import pytest
 from django.utils.functional import lazy
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 
-from coverage_site.rest.renderers import JSONRenderer
+from coverage_site.rest.renderers import _LEAD_PROBES, JSONRenderer, holds_line_separator
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,19 @@ def test_claims_list_bytes_are_drfs_with_awkward_text(anon, world):
     data = json.loads(response.content)
     assert AWKWARD in [claim["text"] for claim in data["results"]]
     assert response.content == DRFJSONRenderer().render(data)
+
+
+@pytest.mark.parametrize("dashes", [0, 1, _LEAD_PROBES - 1, _LEAD_PROBES, 3 * _LEAD_PROBES])
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", ""])
+def test_line_separators_are_escaped_after_any_typography(dashes, separator):
+    """Dashes, curly quotes and the ellipsis share the separators' first UTF-8 byte: however
+    many come before it, a separator is still found and escaped as DRF escapes it."""
+    text = "\u2014 \u201cquoted\u201d \u2026 " * dashes + f"end{separator}."
+    data = {"text": text, "more": ["\u2019" * dashes, separator]}
+    content = JSONRenderer().render(data)
+    assert content == DRFJSONRenderer().render(data)
+    assert holds_line_separator(text.encode()) is bool(separator)
+    assert separator.encode() not in content if separator else content.count(b"\xe2") >= dashes
 
 
 def test_other_types_go_through_drfs_encoder():
