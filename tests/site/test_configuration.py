@@ -136,25 +136,33 @@ def test_postgresql_connection_prepares_repeated_statements(on_postgres):
 
 
 @pytest.mark.django_db
-def test_full_text_statements_are_never_prepared(on_postgres):
-    """A generic plan misjudges a full-text match (coverage_site/prepared.py), so those
-    statements stay unprepared however often they run; others around them are prepared."""
+def test_full_text_matches_are_never_prepared_but_ranking_found_ids_is(on_postgres):
+    """A generic plan misjudges a full-text or trigram match (coverage_site/prepared.py), so
+    statements that look matches up stay unprepared however often they run; the search
+    page's ranking and highlighting of the candidates it found, by id, is prepared like the
+    other statements around them."""
     from django.contrib.auth.models import User
     from django.db import connection
 
-    from articles.models import Article
-    from articles.search import search_articles
+    from articles.search import search_everything
+    from tests.factories import ClaimAppearanceFactory, ClaimFactory, PublishedArticleFactory
 
+    article = PublishedArticleFactory(title="Summit opens in Gyeongju")
+    claim = ClaimFactory(text="The summit drew 1,700 business leaders.")
+    ClaimAppearanceFactory(claim=claim, article=article)
     runs = (connection.settings_dict["OPTIONS"].get("prepare_threshold") or 0) + 2
     for _ in range(runs):
-        list(search_articles(Article.objects.published(), "summit", snippets=True)[:5])
+        found = search_everything("summit")
         list(User.objects.filter(username="nobody-prepared"))
+    assert found.articles == [article] and found.claims == [claim]
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
-    assert not [statement for statement in prepared if "websearch_to_tsquery" in statement]
+    assert not [statement for statement in prepared if " @@ " in statement or " % " in statement]
     binding = bool(connection.settings_dict["OPTIONS"].get("server_side_binding"))
     assert any('"auth_user"."username" = $1' in statement for statement in prepared) == binding
+    ranked = [statement for statement in prepared if "ts_headline(" in statement]
+    assert len(ranked) == (2 if binding else 0)  # the page's articles and claims
 
 
 @pytest.mark.django_db
