@@ -14,8 +14,9 @@ counts' cost no longer grows with the site. (``SourceTally`` is read by
 
 from __future__ import annotations
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import BooleanField, Case, Count, F, Func, Q, QuerySet, When
 
 from coverage_site.kept_queries import kept_sql
 from entities.models import EntityKind
@@ -128,6 +129,23 @@ def _net(tally: str, key: str, pending: list, where: str = "") -> tuple[str, lis
         parts.append(f"SELECT p.k, -p.n FROM ({sql}) p")
         params += part_params
     return f"SELECT k, SUM(n) AS n FROM ({' UNION ALL '.join(parts)}) t GROUP BY k", params
+
+
+def _among(claims: QuerySet) -> Q | Func:
+    """A condition: the claim is one of ``claims``, whose ids are gathered into an array first
+    on PostgreSQL (``id = ANY(ARRAY(...))``), so the claims are fetched by primary key however
+    many the planner guesses there are. As ``id IN (...)`` a generic plan, guessing a third of
+    all claims scheduled, hashed every claim to find the few (50 ms at full size)."""
+    ids = claims.order_by().values("pk")
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids)
+    return Func(
+        F("pk"),
+        ArraySubquery(ids),
+        template="%(expressions)s)",
+        arg_joiner=" = ANY(",
+        output_field=BooleanField(),
+    )
 
 
 def _scheduled_subjects(scheduled: QuerySet, only: str = "") -> tuple[str, tuple]:
@@ -264,7 +282,7 @@ def published_entity_counts(entity) -> tuple[dict[str, int], dict[str, int]]:
     1,066 buffers)."""
     pk = getattr(entity, "pk", entity)
     figure_unit = Case(When(amount__isnull=False, then=chart_unit()))
-    scheduled = Claim.objects.filter(pk__in=Claim.objects.scheduled().involving(pk).values("pk"))
+    scheduled = Claim.objects.filter(_among(Claim.objects.scheduled().involving(pk)))
     held, params = _sql(scheduled.values("status", u=figure_unit))
     statuses, _ = _net(
         CLAIMS,

@@ -17,14 +17,16 @@ from tests.factories import (
     PublishedArticleFactory,
     SourceFactory,
 )
+from tests.plan_setting import plan_statements
 
 pytestmark = pytest.mark.django_db
 
 # Page → (URL builder, queries). Each is checked with 0 and with 30 extra claims (enough for two
 # explorer pages), each bringing a new entity, so a count that grows with the data fails a run.
 PAGES = {
-    # The busiest event, then it with its counts; latest articles; the chart units' sizes,
-    # then the figures charted; most-cited: the ranking, then the ten (articles/presenters.py).
+    # The chart units' sizes; the most-cited ranking; the busiest event, then it with its
+    # counts; latest articles; the figures charted; the ten most cited (articles/presenters.py).
+    # And ``plan_statements()``: the last five run on their generic plans (GENERIC_PLANS).
     "home": (lambda c: "/", 7),
     # The article with the change-log check, then its claims with their speakers, and the
     # sources and entities it links to (see articles/presenters.py).
@@ -32,7 +34,8 @@ PAGES = {
     "claim": (lambda c: c.claims["investment"].get_absolute_url(), 5),
     # The entity (public, with the site's highest claim id), aliases, status counts,
     # relations, articles, one page of claims and its two prefetches (subjects,
-    # appearances), then the charted figures: see FEWER_ON_ONE_PAGE.
+    # appearances), then the charted figures: see FEWER_ON_ONE_PAGE; and ``plan_statements()``
+    # (GENERIC_PLANS).
     "entity (subject)": (lambda c: c.sk_group.get_absolute_url(), 9),
     "entity (speaker)": (lambda c: c.chey.get_absolute_url(), 9),
     "source": (lambda c: c.source.get_absolute_url(), 5),
@@ -74,6 +77,9 @@ SHOWS_EXTRA_CLAIMS = {
     "claims explorer": "35 claims, page 1 of 2",
 }
 
+# Pages whose statements run on their generic plans (``coverage_site.query_plans``).
+GENERIC_PLANS = {"home", "entity (subject)", "entity (speaker)"}
+
 # Pages that skip one query when all of the entity's claims are on its first page: the
 # figures charted are among them (entities/views.py ``_chart_figures``).
 FEWER_ON_ONE_PAGE = {"entity (subject)": lambda c: c.sk_group, "entity (speaker)": lambda c: c.chey}
@@ -83,7 +89,7 @@ def expected_queries(page: str, content) -> int:
     """The query count ``PAGES`` gives, less the chart's when the page lists every claim."""
     from entities.views import CLAIMS_PER_PAGE
 
-    expected = PAGES[page][1]
+    expected = PAGES[page][1] + (plan_statements() if page in GENERIC_PLANS else 0)
     if page in FEWER_ON_ONE_PAGE:
         entity = FEWER_ON_ONE_PAGE[page](content)
         if Claim.objects.published().involving(entity).count() <= CLAIMS_PER_PAGE:
