@@ -477,6 +477,17 @@ def chart_value() -> Case:
     )
 
 
+# A claim's structured figure: the value, its unit, a stated equivalent, the date it is for.
+FIGURE_FIELDS = (
+    "amount",
+    "unit",
+    "equivalent_amount",
+    "equivalent_unit",
+    "figure_date",
+    "figure_date_precision",
+)
+
+
 class ProbedExists(Exists):
     """``EXISTS (...)`` run for each row of the outer query, by index. PostgreSQL may instead
     run an EXISTS as a hashed ``IN``, reading every row of the subquery once to hash them:
@@ -723,17 +734,7 @@ class Claim(models.Model):
 
     # What a key-figure chart shows of a claim (``charts.figure_charts``): lists of figures
     # load only these (``coverage_site.rows.instances``).
-    CHART_FIELDS = (
-        "id",
-        "text",
-        "status",
-        "amount",
-        "unit",
-        "equivalent_amount",
-        "equivalent_unit",
-        "figure_date",
-        "figure_date_precision",
-    )
+    CHART_FIELDS = ("id", "text", "status", *FIGURE_FIELDS)
 
     text = models.TextField("wording", help_text="The claim as one sentence, markers removed.")
     text_key = models.CharField(

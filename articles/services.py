@@ -20,6 +20,7 @@ from entities.models import Entity, EntityAlias, EntityRedirect, EntityRelation
 from . import roles
 from .caching import content_changed
 from .models import (
+    FIGURE_FIELDS,
     Article,
     ArticleStatus,
     ArticleTransition,
@@ -226,14 +227,6 @@ def _add_correction(articles: list[Article], text: str, by) -> None:
 
 
 VERDICT_FIELDS = frozenset({"status", "status_note"})
-FIGURE_FIELDS = (
-    "amount",
-    "unit",
-    "equivalent_amount",
-    "equivalent_unit",
-    "figure_date",
-    "figure_date_precision",
-)
 CLAIM_EDITABLE_FIELDS = (
     VERDICT_FIELDS
     | set(FIGURE_FIELDS)
