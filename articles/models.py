@@ -672,6 +672,21 @@ class ClaimQuerySet(models.QuerySet):
             reduce(operator.or_, (Q(pk__in=walk.values("pk")) for walk in walks))
         ).annotate(chart_unit_size=size)
 
+    def chart_rows(self) -> models.QuerySet:
+        """What the charts show of these claims (``Claim.CHART_FIELDS``) and their
+        ``chart_unit_size``, as rows for ``chart_figures()``."""
+        return self.values_list(*Claim.CHART_FIELDS, "chart_unit_size")
+
+    def chart_figures(self, rows) -> list[Claim]:
+        """Claims built from ``chart_rows()`` rows, each with its ``chart_unit_size``, by
+        ``coverage_site.rows`` (the ORM's instances of every column took a tenth of the home
+        page's Python time for its 60 figures, about 1 ms on the busy entity page)."""
+        figures = []
+        for claim, (size,) in instances(Claim, Claim.CHART_FIELDS, rows, converted=True):
+            claim.chart_unit_size = size
+            figures.append(claim)
+        return figures
+
     def involving(self, entity, *, probing: bool = False) -> ClaimQuerySet:
         """Claims ``entity`` made (as speaker) or is a subject of. ``entity`` may be an
         instance, a pk or an ``OuterRef`` from an enclosing query.

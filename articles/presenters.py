@@ -57,8 +57,6 @@ from .tallies import busiest_event_id, most_cited, published_unit_sizes
 UPDATE_GRACE = dt.timedelta(minutes=1)
 LATEST_ARTICLES = 10  # on the home page
 MOST_CITED_SHOWN = 10  # on the home page
-# What the key-figure charts show of a claim (``charts.figure_charts``, ``charts_html``).
-CHARTED_FIELDS = Claim.CHART_FIELDS
 # What ``get_<field>_display()`` would say, without building the choices dict on every call.
 ENTITY_KINDS = dict(EntityKind.choices)
 CLAIM_KINDS = dict(ClaimKind.choices)
@@ -501,20 +499,16 @@ def _key_figures(sizes: dict[str, int]) -> list[Claim]:
     with ``chart_unit_size``, and only the fields the charts show.
 
     The query is kept compiled by the number of units, whose names and sizes are its values;
-    its rows become instances through ``coverage_site.rows`` (the ORM's took a tenth of the
-    page's Python time for the 60 figures). ``sizes`` are ``published_unit_sizes()``."""
+    its rows become instances by ``chart_figures()``. ``sizes`` are
+    ``published_unit_sizes()``."""
     if not sizes:
         return []  # no figure published
     units_and_sizes = [value for unit_size in sorted(sizes.items()) for value in unit_size]
     rows = kept_list(("home:figures", len(units_and_sizes)), _charted, *units_and_sizes)
-    figures = []
-    for claim, (size,) in instances(Claim, CHARTED_FIELDS, rows, converted=True):
-        claim.chart_unit_size = size
-        figures.append(claim)
-    return figures
+    return Claim.objects.chart_figures(rows)
 
 
 def _charted(*units_and_sizes: str | int) -> QuerySet:
     sizes = dict(zip(units_and_sizes[::2], units_and_sizes[1::2], strict=True))
     charted = Claim.objects.published().charted(PER_CHART, sizes=sizes).order_by("pk")
-    return charted.values_list(*CHARTED_FIELDS, "chart_unit_size")
+    return charted.chart_rows()

@@ -43,7 +43,6 @@ from django.views.decorators.http import require_safe
 from coverage_site.kept_queries import kept_list
 from coverage_site.query_plans import generic_plans
 from coverage_site.render_page import render_page
-from coverage_site.rows import instances
 
 from .models import Entity, EntityAlias, EntityRedirect, EntityRelation
 from .structured_data import absolute_url, entity_json_ld
@@ -120,9 +119,8 @@ def _chart_figures(
 
     The queries are kept compiled (``kept_list``): the walk's by the number of units, whose
     names and sizes are its parameters (in the order ``charted()`` walks them). They read
-    only what the charts show (``Claim.CHART_FIELDS``), made into instances by
-    ``coverage_site.rows``, as the home page's figures are: the ORM's instances of every
-    column took about 1 ms of Python for the busiest entity's 60."""
+    only what the charts show (``chart_rows()``, ``chart_figures()``), as the home page's
+    figures are."""
     if total <= CLAIMS_PER_PAGE:
         return [claim for claim in page if claim.amount is not None]
     if not _walk_is_cheaper(total, site_size, FIGURES_PER_CHART * CHART_UNITS):
@@ -131,24 +129,19 @@ def _chart_figures(
         units_and_sizes = [value for unit_size in sorted(unit_sizes.items()) for value in unit_size]
         key = ("entity-page:walked-figures", len(units_and_sizes))
         rows = kept_list(key, _walked_figures, entity_id, *units_and_sizes)
-    claim_model = apps.get_model("articles", "Claim")
-    figures = []
-    for claim, (size,) in instances(claim_model, claim_model.CHART_FIELDS, rows, converted=True):
-        claim.chart_unit_size = size
-        figures.append(claim)
-    return figures
+    return apps.get_model("articles", "Claim").objects.chart_figures(rows)
 
 
 def _ranked_figures(entity_id: int) -> QuerySet:
     ranked = _claims(entity_id, False).with_figures().with_chart_rank()
     ranked = ranked.filter(chart_rank__lte=FIGURES_PER_CHART).order_by("pk")
-    return ranked.values_list(*ranked.model.CHART_FIELDS, "chart_unit_size")
+    return ranked.chart_rows()
 
 
 def _walked_figures(entity_id: int, *units_and_sizes: str | int) -> QuerySet:
     sizes = dict(zip(units_and_sizes[::2], units_and_sizes[1::2], strict=True))
     walked = _claims(entity_id, True).charted(FIGURES_PER_CHART, sizes=sizes).order_by("pk")
-    return walked.values_list(*walked.model.CHART_FIELDS, "chart_unit_size")
+    return walked.chart_rows()
 
 
 def _walk_is_cheaper(matching: int, site_size: int, wanted: int) -> bool:
